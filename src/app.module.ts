@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import type { HttpMetrics } from './health/metrics.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule],
+    };
+  }
+}

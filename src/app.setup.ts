@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { type ValidationError as ClassValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { type FieldError, ValidationError } from './common/errors/domain-errors.js';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
+import { ProblemFilter } from './common/http/problem.filter.js';
+import { HttpMetrics } from './health/metrics.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the app the same way for `main.ts`, the tests and the benchmarks. It is not listening yet. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.LOG_LEVEL);
+  const metrics = new HttpMetrics();
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: !config.LOG_REQUESTS,
+    bodyLimit: config.STEPWISE_BODY_LIMIT,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  configureApp(app, config, metrics);
+  await app.init();
+  return app;
+}
+
+export function configureApp(app: NestFastifyApplication, config: AppConfig, metrics: HttpMetrics): void {
+  app.enableShutdownHooks();
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => new ValidationError(flattenErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ProblemFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  if (config.STEPWISE_DOCS) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Stepwise')
+        .setDescription(
+          'Incident runbooks and postmortems. Authorize with an API key (`Authorization: Bearer <key>`); ' +
+            'errors are application/problem+json.',
+        )
+        .setVersion('0.1.0')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Stepwise API key (sw_…)' })
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  }
+}
+
+/** class-validator's nested errors as `{ field: "symptom.statusCode", message }` pairs. */
+export function flattenErrors(errors: ClassValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      out.push({ field, message: message.startsWith('property ') ? message.replace(/^property (\S+)/, `${field}`) : message });
+    }
+    if (error.children?.length) out.push(...flattenErrors(error.children, field));
+  }
+  return out;
+}

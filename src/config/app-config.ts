@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * Every environment variable Stepwise reads, declared once with its default.
+ * A bad value stops start-up with a message naming the variable (see loadConfig).
+ */
+export class AppConfig {
+  /** TCP port of the HTTP API. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Interface to listen on. */
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** postgres://user:pass@host:port/db of a real server; unset = embedded Postgres (PGlite). */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Connections in the pool when DATABASE_URL is set (the embedded database always uses one). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Where the embedded database and the bootstrap admin key live. */
+  @IsString() @MinLength(1)
+  STEPWISE_DATA_DIR = './data';
+
+  /** `disk` keeps the embedded database in <data dir>/pgdata; `memory` throws it away at exit (tests, demos). */
+  @IsIn(['disk', 'memory'])
+  STEPWISE_EMBEDDED_STORAGE: 'disk' | 'memory' = 'disk';
+
+  /** Admin key created on an empty database; unset = a random key written to <data dir>/admin-key. */
+  @IsOptional() @IsString() @MinLength(24, { message: 'STEPWISE_ADMIN_KEY must be at least 24 characters' })
+  STEPWISE_ADMIN_KEY?: string;
+
+  /** Largest JSON or form body accepted, in bytes (413 above). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  STEPWISE_BODY_LIMIT = 10 * 1024 * 1024;
+
+  /** Largest evidence upload, in bytes (413 above). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  STEPWISE_EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Log every request line (off in tests to keep output readable). */
+  @Transform(toBool) @IsBoolean()
+  LOG_REQUESTS = true;
+
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  @Transform(toBool) @IsBoolean()
+  STEPWISE_DOCS = true;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'STEPWISE_ADMIN_KEY']);
+  const raw: Record<string, unknown> = {};
+  for (const name of known) if (env[name] !== undefined) raw[name] = env[name];
+  const config = plainToInstance(AppConfig, { ...raw, ...overrides });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}

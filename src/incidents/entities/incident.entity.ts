@@ -1,0 +1,120 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { GATEWAYS, type Gateway } from '../../diagnosis/cause-category.js';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../incident-lifecycle.js';
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Symptom {
+  statusCode?: number;
+  method?: string;
+  url?: string;
+  responseHeaders?: Record<string, string>;
+  firstSeenAt?: string;
+}
+
+export interface Impact {
+  description?: string;
+  usersAffected?: number;
+  requestsAffected?: number;
+  errorRatePercent?: number;
+  regions?: string[];
+  customerFacing?: boolean;
+}
+
+@Entity({ name: 'incidents' })
+@Index('ix_incidents_created_at_id', ['createdAt', 'id'])
+@Index('ix_incidents_status', ['status'])
+@Index('ix_incidents_service_created_at', ['service', 'createdAt'])
+export class Incident {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Number behind the human ref `INC-<n>`, from a sequence (serial). */
+  @Index('uq_incidents_ref_number', { unique: true })
+  @Column({ type: 'int' })
+  @Generated('increment')
+  refNumber: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text', nullable: true })
+  summary: string | null;
+
+  @Column({ type: 'enum', enum: SEVERITIES, enumName: 'incident_severity' })
+  severity: Severity;
+
+  @Column({ type: 'enum', enum: INCIDENT_STATUSES, enumName: 'incident_status', default: 'open' })
+  status: IncidentStatus;
+
+  @Column({ type: 'varchar', length: 100 })
+  service: string;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  environment: string | null;
+
+  @Column({ type: 'enum', enum: GATEWAYS, enumName: 'gateway_kind', nullable: true })
+  gateway: Gateway | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  symptom: Symptom | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  impact: Impact | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  commander: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  runbookKey: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  runbookVersion: number | null;
+
+  /** Why and how it was resolved (the note of the transition to `resolved`). */
+  @Column({ type: 'text', nullable: true })
+  resolution: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  createdBy: string;
+
+  @Column({ type: 'timestamptz' })
+  detectedAt: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  acknowledgedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  investigatingAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  mitigatedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import { decodeCursor, encodeCursor, type Page } from '../common/pagination/cursor.js';
+import { TimelineEvent } from './entities/timeline-event.entity.js';
+import { toTimelineView, type TimelineEventView } from './incident.view.js';
+
+export interface NewTimelineEvent {
+  incidentId: string;
+  kind: string;
+  actor: string;
+  message: string;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+/** Writes and reads the append-only timeline. Writes take the caller's transaction manager. */
+@Injectable()
+export class TimelineService {
+  constructor(@InjectRepository(TimelineEvent) private readonly events: Repository<TimelineEvent>) {}
+
+  async record(tx: EntityManager, event: NewTimelineEvent): Promise<TimelineEvent> {
+    const now = new Date();
+    return tx.save(
+      tx.create(TimelineEvent, {
+        incidentId: event.incidentId,
+        kind: event.kind,
+        actor: event.actor,
+        message: event.message,
+        data: event.data ?? {},
+        at: event.at ?? now,
+        recordedAt: now,
+      }),
+    );
+  }
+
+  /** Oldest first: the timeline reads as the story of the incident. */
+  async list(incidentId: string, limit = 200, cursor?: string): Promise<Page<TimelineEventView>> {
+    const qb = this.events
+      .createQueryBuilder('e')
+      .where('e.incident_id = :incidentId', { incidentId })
+      .orderBy('e.at', 'ASC')
+      .addOrderBy('e.seq', 'ASC')
+      .take(limit + 1);
+    if (cursor) {
+      const position = decodeCursor(cursor);
+      qb.andWhere('(e.at, e.seq) > (:at, (SELECT seq FROM timeline_events WHERE id = :cursorId))', {
+        at: position.at,
+        cursorId: position.id,
+      });
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toTimelineView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import type { ApiKeyRole } from '../../src/auth/entities/api-key.entity.js';
+
+export interface RouteAccess {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** As in the OpenAPI document, with `{param}` placeholders. */
+  path: string;
+  roles: readonly ApiKeyRole[] | 'public';
+}
+
+const READ = ['viewer', 'bot', 'responder', 'admin'] as const;
+const REPORT = ['bot', 'responder', 'admin'] as const;
+const RESPOND = ['responder', 'admin'] as const;
+const ADMIN = ['admin'] as const;
+
+/**
+ * Who may call what (DESIGN §6). The auth spec checks every route here against every role, and checks
+ * that every route the OpenAPI document lists is here, so a new route cannot ship unguarded.
+ */
+export const ROUTE_ACCESS: RouteAccess[] = [
+  { method: 'GET', path: '/health/live', roles: 'public' },
+  { method: 'GET', path: '/health/ready', roles: 'public' },
+  { method: 'GET', path: '/v1/api-keys', roles: ADMIN },
+  { method: 'POST', path: '/v1/api-keys', roles: ADMIN },
+  { method: 'DELETE', path: '/v1/api-keys/{id}', roles: ADMIN },
+  { method: 'GET', path: '/v1/incidents', roles: READ },
+  { method: 'POST', path: '/v1/incidents', roles: REPORT },
+  { method: 'GET', path: '/v1/incidents/{id}', roles: READ },
+  { method: 'PATCH', path: '/v1/incidents/{id}', roles: RESPOND },
+  { method: 'POST', path: '/v1/incidents/{id}/transitions', roles: RESPOND },
+  { method: 'GET', path: '/v1/incidents/{id}/timeline', roles: READ },
+  { method: 'POST', path: '/v1/incidents/{id}/timeline', roles: REPORT },
+];

@@ -1,4 +1,6 @@
 import { Initial1795588058444 } from './1795588058444-Initial.js';
+import { RunbooksAndSteps1795589874598 } from './1795589874598-RunbooksAndSteps.js';
+import { SeedRunbooks1795589874599 } from './1795589874599-SeedRunbooks.js';
 
 /** Every migration in order; listed explicitly so the ESM build needs no file globbing. */
-export const MIGRATIONS: Function[] = [Initial1795588058444];
+export const MIGRATIONS: Function[] = [Initial1795588058444, RunbooksAndSteps1795589874598, SeedRunbooks1795589874599];

@@ -7,13 +7,15 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { HttpMetrics } from './health/metrics.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { RunbooksModule } from './runbooks/runbooks.module.js';
+import { StepsModule } from './steps/steps.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule],
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule],
     };
   }
 }

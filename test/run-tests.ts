@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after } from 'node:test';
+import { after, describe } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closeTestApp } from './support/app.js';
 
@@ -32,8 +32,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-after(async () => {
-  await closeTestApp();
+// One suite holds every spec file, so its `after` runs once all of them are done. (A root-level hook
+// can fire while later files are still being imported, closing the shared app too early.)
+describe('stepwise', async () => {
+  after(async () => {
+    await closeTestApp();
+  });
+  for (const file of files) await import(pathToFileURL(file).href);
 });
-
-for (const file of files) await import(pathToFileURL(file).href);

@@ -125,7 +125,7 @@ export class IncidentsService {
     return this.dataSource.transaction(async (tx) => {
       const incident = await this.find(tx, locator, true);
       if (incident.version !== expectedVersion) throw new StaleVersionError(expectedVersion, incident.version);
-      if (incident.status === 'closed') throw new ConflictError('A closed incident cannot be edited.', { status: incident.status });
+      if (incident.status === 'closed') throw new ConflictError('A closed incident cannot be edited.', { incidentStatus: incident.status });
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       const fields = ['title', 'severity', 'summary', 'commander', 'tags', 'impact', 'environment', 'gateway'] as const;
       for (const field of fields) {

@@ -29,7 +29,7 @@ describe('API keys and roles', () => {
   it('answers 401 without a key and with an unknown key on every non-public route', async () => {
     const incident = await createIncident();
     for (const route of ROUTE_ACCESS.filter((r) => r.roles !== 'public')) {
-      const path = route.path.replace('{id}', route.path.startsWith('/v1/incidents') ? incident.id : RANDOM_UUID).replace(/\{[^}]+\}/g, RANDOM_UUID);
+      const path = route.path.replace('{id}', route.path.startsWith('/v1/incidents') ? incident.id : RANDOM_UUID).replace('{key}', 'confirm').replace(/\{[^}]+\}/g, RANDOM_UUID);
       const none = await call(route.method, path);
       assert.equal(none.status, 401, `${route.method} ${route.path} without a key`);
       assert.match(none.headers['content-type'], /application\/problem\+json/);
@@ -41,7 +41,7 @@ describe('API keys and roles', () => {
   it('answers 403 for every role that may not call a route, and lets the others through', async () => {
     const incident = await createIncident();
     for (const route of ROUTE_ACCESS.filter((r) => r.roles !== 'public')) {
-      const path = route.path.replace('{id}', route.path.startsWith('/v1/incidents') ? incident.id : RANDOM_UUID).replace(/\{[^}]+\}/g, RANDOM_UUID);
+      const path = route.path.replace('{id}', route.path.startsWith('/v1/incidents') ? incident.id : RANDOM_UUID).replace('{key}', 'confirm').replace(/\{[^}]+\}/g, RANDOM_UUID);
       for (const role of API_KEY_ROLES) {
         const res = await call(route.method, path, bearer(await keyFor(role)));
         const allowed = (route.roles as readonly string[]).includes(role);

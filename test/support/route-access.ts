@@ -29,4 +29,12 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'POST', path: '/v1/incidents/{id}/transitions', roles: RESPOND },
   { method: 'GET', path: '/v1/incidents/{id}/timeline', roles: READ },
   { method: 'POST', path: '/v1/incidents/{id}/timeline', roles: REPORT },
+  { method: 'GET', path: '/v1/incidents/{id}/steps', roles: READ },
+  { method: 'GET', path: '/v1/incidents/{id}/next-step', roles: READ },
+  { method: 'POST', path: '/v1/incidents/{id}/steps/{key}/start', roles: RESPOND },
+  { method: 'POST', path: '/v1/incidents/{id}/steps/{key}/complete', roles: RESPOND },
+  { method: 'POST', path: '/v1/incidents/{id}/steps/{key}/skip', roles: RESPOND },
+  { method: 'GET', path: '/v1/runbooks', roles: READ },
+  { method: 'GET', path: '/v1/runbooks/{key}', roles: READ },
+  { method: 'POST', path: '/v1/runbooks', roles: ADMIN },
 ];

@@ -7,9 +7,15 @@ export class DomainError extends Error {
     readonly status: number,
     readonly title: string,
     detail: string,
-    readonly extra: Record<string, unknown> = {},
+    public extra: Record<string, unknown> = {},
   ) {
     super(detail);
+  }
+
+  /** Adds members to the problem body. */
+  withExtra(extra: Record<string, unknown>): this {
+    this.extra = { ...this.extra, ...extra };
+    return this;
   }
 }
 

@@ -28,12 +28,13 @@ const TITLES: Record<number, string> = {
 };
 
 export function problem(status: number, detail: string, extra: Record<string, unknown> = {}, title?: string): ProblemBody {
+  // Extra members never replace the standard ones.
   return {
+    ...extra,
     type: `https://stepwise.dev/problems/${status}`,
     title: title ?? TITLES[status] ?? 'Error',
     status,
     detail,
-    ...extra,
   };
 }
 

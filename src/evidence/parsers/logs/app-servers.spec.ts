@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeLogLine } from './index.js';
+
+describe('gunicorn', () => {
+  it('reads a worker timeout, with its zoned timestamp', () => {
+    const r = analyzeLogLine('[2024-05-06 09:08:09 +0200] [1] [CRITICAL] WORKER TIMEOUT (pid:17)');
+    assert.equal(r.format, 'gunicorn');
+    assert.equal(r.findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.000Z');
+  });
+
+  it('tells a worker killed from outside (OOM) from one aborted on timeout', () => {
+    assert.equal(analyzeLogLine('[2024-05-06 07:08:09 +0000] [1] [ERROR] Worker (pid:17) was sent SIGKILL! Perhaps out of memory?').findings[0]?.category, 'CAPACITY');
+    assert.equal(analyzeLogLine('[2024-05-06 07:08:09 +0000] [1] [WARNING] Worker with pid 17 was terminated due to signal 9').findings[0]?.category, 'CAPACITY');
+    assert.equal(analyzeLogLine('[2024-05-06 07:08:09 +0000] [1] [WARNING] Worker with pid 17 was terminated due to signal 6').findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.deepEqual(analyzeLogLine('[2024-05-06 07:08:09 +0000] [1] [INFO] Booting worker with pid: 18').findings, []);
+  });
+});
+
+describe('uWSGI', () => {
+  it('reads harakiri, a full listen queue and a too-small buffer', () => {
+    assert.equal(analyzeLogLine('Mon May  6 07:08:09 2024 - *** HARAKIRI ON WORKER 3 (pid: 812, try: 1) ***').findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.equal(analyzeLogLine('Mon May  6 07:08:09 2024 - *** uWSGI listen queue of socket "127.0.0.1:3031" (fd: 3) full !!! (101/100) ***').findings[0]?.category, 'CAPACITY');
+    assert.equal(analyzeLogLine('invalid request block size: 21573 (max 4096)...skip').findings[0]?.category, 'GATEWAY_CONFIG');
+  });
+
+  it('reads a late write to a proxy that gave up as a timeout', () => {
+    const r = analyzeLogLine('Mon May  6 07:08:09 2024 - uwsgi_response_writev_headers_and_body_do(): Broken pipe [core/writer.c line 306] during GET /report (10.0.0.1)');
+    assert.equal(r.findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.000Z');
+  });
+
+  it('counts request-log lines without blaming the app status', () => {
+    const r = analyzeLogLine('[pid: 812|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Mon May  6 07:08:09 2024] GET /x => generated 21 bytes in 3 msecs (HTTP/1.1 502) 2 headers in 71 bytes (1 switches on core 0)');
+    assert.equal(r.format, 'uwsgi');
+    assert.deepEqual(r.findings, []);
+  });
+});
+
+describe('Node.js', () => {
+  it('reads connect errors with their address, and heap exhaustion', () => {
+    const refused = analyzeLogLine('Error: connect ECONNREFUSED 10.0.0.9:5432 at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1606:16)');
+    assert.equal(refused.format, 'node');
+    assert.equal(refused.findings[0]?.category, 'UPSTREAM_DOWN');
+    assert.equal(refused.findings[0]?.upstream, '10.0.0.9:5432');
+    assert.equal(analyzeLogLine('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory').findings[0]?.category, 'CAPACITY');
+    assert.equal(analyzeLogLine('Error: getaddrinfo ENOTFOUND db.internal').findings[0]?.category, 'DNS');
+    assert.equal(analyzeLogLine('Error: listen EADDRINUSE: address already in use :::3000').findings[0]?.category, 'UPSTREAM_DOWN');
+  });
+});
+
+describe('unstructured text', () => {
+  it('still reads a Go or errno message in a line of unknown layout', () => {
+    const r = analyzeLogLine('worker-7 payments: POST https://psp.example/charge failed: dial tcp 192.0.2.10:443: i/o timeout');
+    assert.equal(r.format, 'text');
+    assert.equal(r.findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.equal(r.findings[0]?.upstream, '192.0.2.10:443');
+  });
+
+  it('returns no format and no finding for a line nobody understands', () => {
+    assert.deepEqual(analyzeLogLine('Deploy finished in 42s, 3 services updated'), { format: null, findings: [] });
+    assert.deepEqual(analyzeLogLine(''), { format: null, findings: [] });
+  });
+});

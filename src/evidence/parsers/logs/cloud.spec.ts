@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeLogLine } from './index.js';
+
+const alb = (target: string, times: string, elb: string, tgt: string, errorReason = '-') =>
+  `https 2024-05-06T07:08:09.123456Z app/shop-alb/50dc6c495c0c9188 203.0.113.9:51234 ${target} ${times} ${elb} ${tgt} 230 615 "GET https://shop.example.com:443/api/orders HTTP/1.1" "curl/8.5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/orders/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "shop.example.com" "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 2024-05-06T07:08:09.000000Z "forward" "-" "${errorReason}" "${target}" "${tgt}" "-" "-"`;
+
+describe('AWS load balancer access logs', () => {
+  it('reads an LB-generated 504 as a target timeout, with target and time', () => {
+    const r = analyzeLogLine(alb('10.0.1.17:8080', '0.000 -1 -1', '504', '-'));
+    assert.equal(r.format, 'aws-alb');
+    assert.equal(r.findings[0]?.signal, 'alb.target_timeout');
+    assert.equal(r.findings[0]?.upstream, '10.0.1.17:8080');
+    assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.123Z');
+  });
+
+  it('reads a 502 where the target closed the connection as the keep-alive mismatch', () => {
+    const r = analyzeLogLine(alb('10.0.1.17:8080', '0.000 0.001 -1', '502', '-'));
+    assert.deepEqual(
+      r.findings.map((f) => f.category),
+      ['GATEWAY_CONFIG', 'UPSTREAM_RESET'],
+    );
+  });
+
+  it('reads 503 without a target as no healthy targets, and relayed 5xx as faint', () => {
+    assert.equal(analyzeLogLine(alb('-', '-1 -1 -1', '503', '-')).findings[0]?.signal, 'alb.no_healthy_targets');
+    const relayed = analyzeLogLine(alb('10.0.1.17:8080', '0.000 0.020 0.000', '502', '502'));
+    assert.equal(relayed.findings[0]?.signal, 'alb.target_returned_502');
+    assert.ok(relayed.findings[0]!.weight <= 2);
+  });
+
+  it('reads error_reason codes of Lambda targets', () => {
+    assert.equal(analyzeLogLine(alb('-', '0.001 -1 -1', '503', '-', 'LambdaThrottling')).findings[0]?.category, 'CAPACITY');
+  });
+
+  it('gives nothing for a successful request', () => {
+    const r = analyzeLogLine(alb('10.0.1.17:8080', '0.000 0.012 0.000', '200', '200'));
+    assert.equal(r.format, 'aws-alb');
+    assert.deepEqual(r.findings, []);
+  });
+
+  it('reads the Classic ELB layout', () => {
+    const r = analyzeLogLine('2024-05-06T07:08:09.123456Z shop-elb 203.0.113.9:51234 10.0.1.17:80 0.000041 -1 -1 504 - 0 0 "GET http://shop.example.com:80/ HTTP/1.1" "curl/8.5.0" - -');
+    assert.equal(r.format, 'aws-clb');
+    assert.equal(r.findings[0]?.signal, 'clb.target_timeout');
+  });
+});
+
+describe('Cloudflare', () => {
+  it('reads a Logpush 522 as the edge failing to reach the origin', () => {
+    const r = analyzeLogLine(
+      JSON.stringify({
+        ClientRequestHost: 'shop.example.com',
+        EdgeResponseStatus: 522,
+        OriginResponseStatus: 0,
+        EdgeStartTimestamp: 1714979289123000000,
+        OriginIP: '198.51.100.20',
+        RayID: '88f1a2b3c4d5e6f7',
+      }),
+    );
+    assert.equal(r.format, 'cloudflare-logpush');
+    assert.equal(r.findings[0]?.category, 'CDN_EDGE');
+    assert.equal(r.findings[0]?.signal, 'cloudflare.522');
+    assert.ok(r.findings.some((f) => f.category === 'NETWORK'));
+    assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.123Z');
+  });
+
+  it('reads error pages by code and by their sentences', () => {
+    const page = analyzeLogLine('<title>shop.example.com | 521: Web server is down</title>');
+    assert.equal(page.format, 'cloudflare-page');
+    assert.deepEqual(
+      page.findings.map((f) => f.category),
+      ['CDN_EDGE', 'UPSTREAM_DOWN'],
+    );
+    const html = analyzeLogLine('<h1>Invalid SSL certificate</h1>\n<p>Cloudflare could not validate the SSL certificate on the origin web server.</p>');
+    assert.equal(html.findings[1]?.category, 'TLS');
+    assert.deepEqual(analyzeLogLine('{"EdgeResponseStatus":200,"RayID":"88f1","ClientRequestHost":"a.example"}').findings, []);
+  });
+});

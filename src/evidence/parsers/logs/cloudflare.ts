@@ -1,0 +1,125 @@
+import { hit, num, str, type FamilyResult, type Hit } from './hit.js';
+import { epochToMs, parseIso, toIso } from './timestamps.js';
+
+/**
+ * Cloudflare: 52x error pages (title, heading, explanation text), the `cf_ob_info=<code>:<ray>:<colo>`
+ * cookie, and Logpush HTTP request records. A 52x is the edge reporting trouble reaching the
+ * origin, so the finding is CDN_EDGE with the origin-side failure the code implies beside it
+ * (521 refused, 522 connect timeout, 524 read timeout, 525/526 TLS …).
+ */
+
+interface EdgeCode {
+  name: string;
+  underlying: Array<[Hit['category'], string, number]>;
+}
+
+const EDGE_CODES: Record<number, EdgeCode> = {
+  520: { name: 'origin_unknown_error', underlying: [['UPSTREAM_RESET', 'cloudflare.origin_empty_or_invalid_response', 5]] },
+  521: { name: 'origin_refused', underlying: [['UPSTREAM_DOWN', 'cloudflare.origin_refused_connection', 6]] },
+  522: {
+    name: 'origin_connect_timeout',
+    underlying: [
+      ['NETWORK', 'cloudflare.origin_connect_timeout_network', 5],
+      ['UPSTREAM_TIMEOUT', 'cloudflare.origin_connect_timeout', 4],
+    ],
+  },
+  523: { name: 'origin_unreachable', underlying: [['NETWORK', 'cloudflare.origin_unreachable', 6]] },
+  524: { name: 'origin_read_timeout', underlying: [['UPSTREAM_TIMEOUT', 'cloudflare.origin_read_timeout', 6]] },
+  525: { name: 'origin_ssl_handshake_failed', underlying: [['TLS', 'cloudflare.origin_ssl_handshake_failed', 6]] },
+  526: { name: 'origin_invalid_certificate', underlying: [['TLS', 'cloudflare.origin_invalid_certificate', 6]] },
+  527: { name: 'railgun_error', underlying: [['NETWORK', 'cloudflare.railgun_origin_error', 4]] },
+};
+
+/** Sentences that only Cloudflare's 52x pages print. */
+const PAGE_SENTENCES: Array<[RegExp, number]> = [
+  [/Web server is returning an unknown error|unknown connection issue between Cloudflare and the origin/i, 520],
+  [/The web server is not returning a connection|Web server is down\b.*cloudflare/i, 521],
+  [/initial connection between Cloudflare's network and the origin web server timed out/i, 522],
+  [/Cloudflare (?:is unable|could not) (?:to )?reach the origin/i, 523],
+  [/origin web server timed out before responding/i, 524],
+  [/(?:unable|could not) (?:to )?establish an SSL connection to the origin/i, 525],
+  [/could not validate the SSL certificate on the origin/i, 526],
+  [/Railgun Listener to origin/i, 527],
+];
+
+const CODE_RE = /(?:\bError(?: code)?:?\s*|\|\s*|\bcf_ob_info=|\bcode:\s*)(52[0-7])(?=\b|:)/i;
+const CONTEXT_RE = /cloudflare|Ray ID|cf_ob_info|cf-ray|<title>|^\s*Error(?: code)? 52[0-7]\b/i;
+
+export function parseCloudflarePage(text: string): FamilyResult | null {
+  let code: number | null = null;
+  let at = 0;
+  const m = CODE_RE.exec(text);
+  if (m && CONTEXT_RE.test(text)) {
+    code = Number(m[1]);
+    at = m.index;
+  } else {
+    for (const [re, c] of PAGE_SENTENCES) {
+      const s = re.exec(text);
+      if (s) {
+        code = c;
+        at = s.index;
+        break;
+      }
+    }
+  }
+  if (code === null) return originDnsPage(text);
+  const ray = /Ray ID:?\s*([0-9a-f]{16})/i.exec(text)?.[1] ?? /cf_ob_info=\d+:([0-9a-f]+)/i.exec(text)?.[1];
+  const at2 = /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec(text);
+  return {
+    format: 'cloudflare-page',
+    hits: edgeHits(code, at, ray ? { rayId: ray } : {}),
+    observedAt: at2 ? toIso(parseIso(`${at2[1]}Z`)) : null,
+  };
+}
+
+/** Cloudflare 1xxx pages that point at DNS of the origin. */
+function originDnsPage(text: string): FamilyResult | null {
+  const m = /\bError (1016|1001)\b.*?(?:Origin DNS error|DNS resolution error)|\b(Origin DNS error)\b.*cloudflare/i.exec(text);
+  if (!m) return null;
+  return {
+    format: 'cloudflare-page',
+    hits: [hit('DNS', 'cloudflare.origin_dns_error', 8, { at: m.index }), hit('CDN_EDGE', 'cloudflare.1016', 4, { at: m.index })],
+  };
+}
+
+export function edgeHits(code: number, at: number, detail: Record<string, unknown>): Hit[] {
+  const edge = EDGE_CODES[code];
+  if (!edge) return [];
+  const hits: Hit[] = [hit('CDN_EDGE', `cloudflare.${code}`, 8, { at, detail: { ...detail, code, meaning: edge.name } })];
+  for (const [category, signal, weight] of edge.underlying) hits.push(hit(category, signal, weight, { at, detail: { ...detail, code } }));
+  return hits;
+}
+
+/** Cloudflare Logpush `http_requests` record. */
+export function parseCloudflareLogpush(obj: Record<string, unknown>, text: string): FamilyResult | null {
+  if (!('EdgeResponseStatus' in obj) && !('RayID' in obj && 'ClientRequestHost' in obj)) return null;
+  const edge = num(obj.EdgeResponseStatus);
+  const origin = num(obj.OriginResponseStatus);
+  const start = obj.EdgeStartTimestamp;
+  let ms: number | null = null;
+  if (typeof start === 'number') ms = epochToMs(start);
+  else if (typeof start === 'string') ms = /^\d+$/.test(start) ? epochToMs(Number(start)) : parseIso(start);
+  const upstream = str(obj.OriginIP) || str(obj.ClientRequestHost) || null;
+  const at = Math.max(0, text.indexOf('EdgeResponseStatus'));
+  const detail: Record<string, unknown> = {
+    edgeStatus: edge,
+    ...(origin !== null ? { originStatus: origin } : {}),
+    ...(str(obj.RayID) ? { rayId: str(obj.RayID) } : {}),
+    ...(str(obj.EdgeColoCode) ? { colo: str(obj.EdgeColoCode) } : {}),
+  };
+  const hits: Hit[] = [];
+  if (edge !== null && edge >= 520 && edge <= 527) {
+    hits.push(...edgeHits(edge, at, detail));
+  } else if (edge !== null && edge >= 502 && edge <= 504) {
+    if (origin !== null && origin === edge) {
+      // The origin itself answered with this status; Cloudflare relayed it.
+      if (edge === 502) hits.push(hit('UPSTREAM_RESET', 'cloudflare.origin_returned_502', 2, { at, upstream, detail }));
+      else if (edge === 503) hits.push(hit('CAPACITY', 'cloudflare.origin_returned_503', 2, { at, upstream, detail }));
+      else hits.push(hit('UPSTREAM_TIMEOUT', 'cloudflare.origin_returned_504', 2, { at, upstream, detail }));
+    } else if (origin === null || origin === 0) {
+      // No origin response recorded: the edge generated the error itself.
+      hits.push(hit('CDN_EDGE', `cloudflare.edge_${edge}`, 4, { at, upstream, detail }));
+    }
+  }
+  return { format: 'cloudflare-logpush', hits, observedAt: toIso(ms), upstream, status: edge };
+}

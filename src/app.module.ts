@@ -6,7 +6,9 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { HttpMetrics } from './health/metrics.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { RunbooksModule } from './runbooks/runbooks.module.js';
 import { StepsModule } from './steps/steps.module.js';
 
@@ -15,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule],
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule],
     };
   }
 }

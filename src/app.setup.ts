@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type ValidationError as ClassValidationError, ValidationPipe } from '@nestjs/common';
+import fastifyMultipart from '@fastify/multipart';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
-import { type FieldError, ValidationError } from './common/errors/domain-errors.js';
+import { ValidationError } from './common/errors/domain-errors.js';
+import { flattenErrors } from './common/http/validation.js';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { ProblemFilter } from './common/http/problem.filter.js';
 import { HttpMetrics } from './health/metrics.js';
@@ -31,13 +33,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
-  configureApp(app, config, metrics);
+  await configureApp(app, config, metrics);
   await app.init();
   return app;
 }
 
-export function configureApp(app: NestFastifyApplication, config: AppConfig, metrics: HttpMetrics): void {
+export async function configureApp(app: NestFastifyApplication, config: AppConfig, metrics: HttpMetrics): Promise<void> {
   app.enableShutdownHooks();
+  // Evidence uploads stream through; the size limit is enforced while spooling (413).
+  await app.register(fastifyMultipart, { limits: { fileSize: config.STEPWISE_EVIDENCE_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 } });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -74,17 +78,4 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig, met
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   }
-}
-
-/** class-validator's nested errors as `{ field: "symptom.statusCode", message }` pairs. */
-export function flattenErrors(errors: ClassValidationError[], parent = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const error of errors) {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) {
-      out.push({ field, message: message.startsWith('property ') ? message.replace(/^property (\S+)/, `${field}`) : message });
-    }
-    if (error.children?.length) out.push(...flattenErrors(error.children, field));
-  }
-  return out;
 }

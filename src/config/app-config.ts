@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -46,6 +46,14 @@ export class AppConfig {
   /** Largest evidence upload, in bytes (413 above). */
   @Transform(toInt) @IsInt() @Min(1024)
   STEPWISE_EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
+
+  /** Evidence larger than this is parsed by a background job; the upload answers at once with `pending`. */
+  @Transform(toInt) @IsInt() @Min(0)
+  STEPWISE_PARSE_INLINE_MAX_BYTES = 4 * 1024 * 1024;
+
+  /** How often idle job workers look for work, in seconds. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value))) @IsNumber() @Min(0.5)
+  STEPWISE_JOB_POLL_SECONDS = 2;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

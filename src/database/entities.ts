@@ -1,4 +1,7 @@
 import { ApiKey } from '../auth/entities/api-key.entity.js';
+import { Evidence } from '../evidence/entities/evidence.entity.js';
+import { EvidenceBlob } from '../evidence/entities/evidence-blob.entity.js';
+import { FindingRow } from '../evidence/entities/finding.entity.js';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity.js';
 import { Incident } from '../incidents/entities/incident.entity.js';
 import { TimelineEvent } from '../incidents/entities/timeline-event.entity.js';
@@ -6,4 +9,4 @@ import { Runbook } from '../runbooks/entities/runbook.entity.js';
 import { IncidentStep } from '../steps/entities/incident-step.entity.js';
 
 /** Every entity, listed once for the app and the migration CLI. */
-export const ENTITIES = [ApiKey, IdempotencyRecord, Incident, IncidentStep, Runbook, TimelineEvent];
+export const ENTITIES = [ApiKey, Evidence, EvidenceBlob, FindingRow, IdempotencyRecord, Incident, IncidentStep, Runbook, TimelineEvent];

@@ -21,6 +21,10 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     LOG_REQUESTS: false,
     STEPWISE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'stepwise-test-')),
     STEPWISE_EMBEDDED_STORAGE: 'memory',
+    // Small limits so the oversize and background-parse paths run on small files.
+    STEPWISE_EVIDENCE_MAX_BYTES: 4 * 1024 * 1024,
+    STEPWISE_PARSE_INLINE_MAX_BYTES: 1024 * 1024,
+    STEPWISE_JOB_POLL_SECONDS: 0.5,
     ...overrides,
   });
 }

@@ -9,6 +9,7 @@ import type { HttpMetrics } from './health/metrics.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { PostmortemsModule } from './postmortems/postmortems.module.js';
 import { RunbooksModule } from './runbooks/runbooks.module.js';
 import { StepsModule } from './steps/steps.module.js';
 
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule],
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule, PostmortemsModule],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { EntityManager } from 'typeorm';
 import type { Incident } from '../incidents/entities/incident.entity.js';
-import { Runbook } from '../runbooks/entities/runbook.entity.js';
+import { RunbooksService } from '../runbooks/runbooks.service.js';
 import { IncidentStep } from '../steps/entities/incident-step.entity.js';
 import { CAUSE_CATEGORIES, type CauseCategory } from './cause-category.js';
 import { rankCauses, type OutcomeObservation, type Ranking, type ScoredFinding } from './scoring.js';
@@ -19,6 +20,8 @@ export interface FindingSource {
 export class DiagnosisService {
   private findingSource: FindingSource | null = null;
 
+  constructor(private readonly runbooks: RunbooksService) {}
+
   registerFindingSource(source: FindingSource): void {
     this.findingSource = source;
   }
@@ -26,7 +29,10 @@ export class DiagnosisService {
   async rank(manager: EntityManager, incident: Incident): Promise<Ranking & { runbook: { key: string; version: number } | null }> {
     const runbook =
       incident.runbookKey && incident.runbookVersion
-        ? await manager.findOne(Runbook, { where: { key: incident.runbookKey, version: incident.runbookVersion } })
+        ? await this.runbooks.find(manager, incident.runbookKey, incident.runbookVersion).catch((error: unknown) => {
+            if (error instanceof NotFoundError) return null; // no runbook row: rank with uniform priors
+            throw error;
+          })
         : null;
     if (!runbook) {
       const findings = (await this.findingSource?.findingsOf(manager, incident.id)) ?? [];

@@ -29,6 +29,8 @@ const EFFECT_MAX = 10;
 
 @Injectable()
 export class RunbooksService {
+  private readonly versions = new Map<string, Runbook>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The latest version of every runbook, with the versions that exist. */
@@ -56,10 +58,17 @@ export class RunbooksService {
     return toView(await this.find(this.dataSource.manager, key, version));
   }
 
-  /** A version of a runbook (the latest when none is given) or 404. */
+  /**
+   * A version of a runbook (the latest when none is given) or 404. A (key, version) row never
+   * changes once written, so versions are kept in memory after the first read: every create and
+   * every guidance request needs one, and the steps are tens of KB of JSON.
+   */
   async find(manager: EntityManager, key: string, version?: number): Promise<Runbook> {
+    const cached = version ? this.versions.get(`${key}@${version}`) : undefined;
+    if (cached) return cached;
     const row = await manager.findOne(Runbook, { where: { key, ...(version ? { version } : {}) }, order: { version: 'DESC' } });
     if (!row) throw new NotFoundError('Runbook', version ? `${key} v${version}` : key);
+    if (this.versions.size < 500) this.versions.set(`${row.key}@${row.version}`, row);
     return row;
   }
 
@@ -69,8 +78,10 @@ export class RunbooksService {
    * seeded flow for the status code (`http-502` when nothing matches).
    */
   async chooseFor(manager: EntityManager, statusCode: number | undefined, gateway: Gateway | null): Promise<Runbook> {
-    const latest: Runbook[] = await manager
+    // Only what the choice needs: the steps (tens of KB per runbook) are loaded for the one chosen.
+    const latest: Array<Pick<Runbook, 'key' | 'version' | 'appliesTo'>> = await manager
       .createQueryBuilder(Runbook, 'r')
+      .select(['r.key', 'r.version', 'r.appliesTo'])
       .distinctOn(['r.key'])
       .orderBy('r.key')
       .addOrderBy('r.version', 'DESC')
@@ -83,7 +94,7 @@ export class RunbooksService {
       );
       const seededKey = selectRunbookKey(statusCode, gateway ?? undefined);
       const pick = specific[0] ?? forCode.find((r) => r.key === seededKey) ?? forCode[0];
-      if (pick) return pick;
+      if (pick) return this.find(manager, pick.key, pick.version);
     }
     return this.find(manager, selectRunbookKey(statusCode, gateway ?? undefined));
   }

@@ -16,8 +16,13 @@ import { TimelineService } from './timeline.service.js';
  * module importing them: they register here at start-up.
  */
 export interface IncidentHooks {
-  /** Called inside the creating transaction, after the incident row exists. */
-  afterCreate?(tx: EntityManager, incident: Incident, principal: Principal): Promise<void>;
+  /** Called inside the creating transaction before the insert: fields to set on the new incident. */
+  beforeCreate?(tx: EntityManager, draft: Pick<Incident, 'symptom' | 'gateway'>): Promise<Partial<Incident>>;
+  /**
+   * Called inside the creating transaction after the incident row exists; may answer the steps it
+   * created, so the answer needs no second read.
+   */
+  afterCreate?(tx: EntityManager, incident: Incident, principal: Principal): Promise<IncidentStepSummary[] | void>;
   /** Step summaries for the incident's answer. */
   stepsOf?(tx: EntityManager, incidentIds: string[]): Promise<Map<string, IncidentStepSummary[]>>;
 }
@@ -43,8 +48,12 @@ export class IncidentsService {
       throw new ValidationError([{ field: 'detectedAt', message: 'detectedAt must not be in the future' }]);
     }
     return this.dataSource.transaction(async (tx) => {
+      const draft = { symptom: dto.symptom ? { ...dto.symptom } : null, gateway: dto.gateway ?? null };
+      const prepared: Partial<Incident> = {};
+      for (const hook of this.hooks) Object.assign(prepared, await hook.beforeCreate?.(tx, draft));
       const incident = await tx.save(
         tx.create(Incident, {
+          ...prepared,
           title: dto.title.trim(),
           severity: dto.severity,
           service: dto.service,
@@ -70,8 +79,9 @@ export class IncidentsService {
         data: { severity: incident.severity, service: incident.service, symptom: incident.symptom },
         at: now,
       });
-      for (const hook of this.hooks) await hook.afterCreate?.(tx, incident, principal);
-      return this.view(tx, incident);
+      const steps: IncidentStepSummary[] = [];
+      for (const hook of this.hooks) steps.push(...((await hook.afterCreate?.(tx, incident, principal)) ?? []));
+      return toIncidentView(incident, steps);
     });
   }
 

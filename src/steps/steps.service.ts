@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
@@ -76,6 +77,10 @@ export class StepsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.incidents.registerHooks({
+      beforeCreate: async (tx, draft) => {
+        const runbook = await this.runbooks.chooseFor(tx, draft.symptom?.statusCode, draft.gateway);
+        return { runbookKey: runbook.key, runbookVersion: runbook.version };
+      },
       afterCreate: (tx, incident) => this.instantiate(tx, incident),
       stepsOf: (manager, ids) => this.summaries(manager, ids),
     });
@@ -85,16 +90,31 @@ export class StepsService implements OnModuleInit {
     this.evidenceKinds = source;
   }
 
-  /** Runs in the incident's creating transaction: picks the runbook and creates the steps. */
-  async instantiate(tx: EntityManager, incident: Incident): Promise<void> {
-    const runbook = await this.runbooks.chooseFor(tx, incident.symptom?.statusCode, incident.gateway);
-    await tx.query('UPDATE incidents SET runbook_key = $1, runbook_version = $2 WHERE id = $3', [runbook.key, runbook.version, incident.id]);
-    incident.runbookKey = runbook.key;
-    incident.runbookVersion = runbook.version;
-    await tx.insert(
-      IncidentStep,
-      runbook.steps.map((step) => ({ incidentId: incident.id, stepKey: step.key, position: step.position, title: step.title, status: 'pending' as const })),
-    );
+  /**
+   * Runs in the incident's creating transaction (the runbook was chosen before the insert): creates
+   * the steps and answers their summaries, built from what was inserted rather than read back.
+   */
+  async instantiate(tx: EntityManager, incident: Incident): Promise<IncidentStepSummary[]> {
+    if (!incident.runbookKey || !incident.runbookVersion) return [];
+    const runbook = await this.runbooks.find(tx, incident.runbookKey, incident.runbookVersion);
+    const rows = runbook.steps.map((step) => ({ id: randomUUID(), incidentId: incident.id, stepKey: step.key, position: step.position, title: step.title, status: 'pending' as const }));
+    await tx.insert(IncidentStep, rows);
+    return rows.map((row) => ({
+      key: row.stepKey,
+      position: row.position,
+      title: row.title,
+      status: row.status,
+      outcome: null,
+      notes: null,
+      skipReason: null,
+      attempts: 0,
+      startedBy: null,
+      performedBy: null,
+      startedAt: null,
+      completedAt: null,
+      timeSpentSeconds: 0,
+      version: 1,
+    }));
   }
 
   async summaries(manager: EntityManager, incidentIds: string[]): Promise<Map<string, IncidentStepSummary[]>> {

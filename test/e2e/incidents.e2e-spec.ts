@@ -31,6 +31,8 @@ describe('incidents', () => {
     assert.equal(byId.status, 200);
     assert.equal(byRef.status, 200);
     assert.equal(byRef.body.id, created.id);
+    assert.deepEqual(byId.body.steps, created.steps, 'the create answer shows the steps as they are stored');
+    assert.deepEqual({ ...byId.body, steps: undefined }, { ...created, steps: undefined });
   });
 
   it('answers 404 for an unknown id or ref and 400 for a malformed one', async () => {

@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { HttpMetrics } from './health/metrics.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { HistoryModule } from './history/history.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { PostmortemsModule } from './postmortems/postmortems.module.js';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule, PostmortemsModule],
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule, PostmortemsModule, HistoryModule],
     };
   }
 }

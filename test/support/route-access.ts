@@ -54,6 +54,7 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'GET', path: '/v1/incidents/{id}/postmortem/revisions', roles: READ },
   { method: 'POST', path: '/v1/incidents/{id}/postmortem/review', roles: RESPOND },
   { method: 'POST', path: '/v1/incidents/{id}/postmortem/publish', roles: RESPOND },
+  { method: 'GET', path: '/v1/incidents/{id}/similar', roles: READ },
   { method: 'GET', path: '/v1/action-items', roles: READ },
   { method: 'PATCH', path: '/v1/action-items/{id}', roles: RESPOND },
   { method: 'GET', path: '/v1/runbooks', roles: READ },

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -54,10 +54,8 @@ export class HealthController {
   /** Prometheus text exposition. */
   @Get('metrics')
   @ApiExcludeEndpoint()
-  @HttpCode(200)
-  @Header('cache-control', 'no-store')
   async metricsText(@Res() reply: FastifyReply): Promise<void> {
     const text = await this.metrics.registry.metrics();
-    void reply.header('content-type', this.metrics.registry.contentType).send(text);
+    void reply.header('content-type', this.metrics.registry.contentType).header('cache-control', 'no-store').send(text);
   }
 }

@@ -8,7 +8,8 @@ import { decodeCursor, encodeCursor, type Page } from '../common/pagination/curs
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import { TimelineService } from '../incidents/timeline.service.js';
-import { defaultDueDate, proposeActionItems } from './document/prevention-catalog.js';
+import type { CauseCategory } from '../diagnosis/cause-category.js';
+import { defaultDueDate, PREVENTION_CATALOG, proposeActionItems } from './document/prevention-catalog.js';
 import type { CreateActionItemDto, ListActionItemsQuery, UpdateActionItemDto } from './dto/postmortem.dto.js';
 import { ActionItem } from './entities/action-item.entity.js';
 import { RootCause } from './entities/root-cause.entity.js';
@@ -34,6 +35,12 @@ export interface ActionItemView {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The cause category a catalog item prevents (general practice items have none). */
+const CATEGORY_OF_ITEM = new Map<string, CauseCategory>(
+  Object.entries(PREVENTION_CATALOG).flatMap(([category, items]) => items.map((item) => [item.key, category as CauseCategory] as const)),
+);
+const catalogCategory = (key: string): CauseCategory | null => CATEGORY_OF_ITEM.get(key) ?? null;
 
 export function toActionItemView(row: ActionItem, extra: { incidentRef?: string; service?: string } = {}): ActionItemView {
   return {
@@ -109,7 +116,6 @@ export class ActionItemsService {
         causes.map((c) => c.category),
         existing.map((e) => e.catalogKey).filter((k): k is string => !!k),
       );
-      const categoryOf = (key: string) => causes.find((c) => key.toLowerCase().startsWith(c.category.toLowerCase().replace(/_/g, '-')))?.category ?? null;
       const created: ActionItem[] = [];
       for (const item of proposals) {
         created.push(
@@ -123,7 +129,7 @@ export class ActionItemsService {
               dueDate: defaultDueDate(item.priority, today()),
               status: 'open',
               catalogKey: item.key,
-              category: categoryOf(item.key),
+              category: catalogCategory(item.key),
               createdBy: principal.actor,
             }),
           ),

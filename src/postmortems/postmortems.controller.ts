@@ -18,7 +18,6 @@ import {
   UpdatePostmortemDto,
   UpdateRootCauseDto,
 } from './dto/postmortem.dto.js';
-import { renderMarkdown } from './document/render-markdown.js';
 import { PostmortemsService, type PostmortemView } from './postmortems.service.js';
 import { RootCausesService, type RootCauseView } from './root-causes.service.js';
 
@@ -114,7 +113,7 @@ export class IncidentPostmortemController {
     if (wants === 'text/html') {
       await reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:").send(this.postmortems.renderHtmlOf(document));
     } else if (wants === 'text/markdown') {
-      await reply.header('content-type', 'text/markdown; charset=utf-8').send(view.markdown || renderMarkdown(document));
+      await reply.header('content-type', 'text/markdown; charset=utf-8').send(view.markdown);
     } else {
       await reply.header('content-type', 'application/json; charset=utf-8').send(view);
     }

@@ -24,6 +24,7 @@ describe('health and metrics', () => {
     const res = await (await http()).get('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'], /text\/plain/);
+    assert.equal(res.headers['cache-control'], 'no-store', 'scrapes are never served from a cache');
     assert.match(res.text, /stepwise_http_requests_total\{method="POST",route="\/v1\/incidents",status="201"\} \d+/);
     assert.match(res.text, /stepwise_http_requests_total\{method="GET",route="\/v1\/incidents\/:id",status="404"\} \d+/);
     assert.match(res.text, /stepwise_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/v1\/incidents",status="201"\}/);

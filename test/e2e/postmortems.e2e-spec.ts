@@ -63,6 +63,9 @@ describe('root causes, postmortems and prevention', () => {
     assert.equal(proposed.status, 201);
     assert.ok(proposed.body.items.length >= 3);
     assert.ok(proposed.body.items.every((i: { dueDate: string; status: string }) => /^\d{4}-\d{2}-\d{2}$/.test(i.dueDate) && i.status === 'open'));
+    const categories = new Set(proposed.body.items.map((i: { category: string | null }) => i.category));
+    assert.ok(categories.has('GATEWAY_CONFIG'), 'items for a confirmed cause carry its category (recurrence uses it)');
+    assert.ok(categories.has(null), 'general practice items carry none');
     const again = await post(`/v1/incidents/${incident.id}/action-items/propose`);
     assert.equal(again.body.items.length, 0, 'items already proposed are not proposed twice');
 

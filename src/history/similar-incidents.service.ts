@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { IncidentLocator } from '../common/http/id-pipes.js';
+import type { Incident } from '../incidents/entities/incident.entity.js';
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import { MIN_SIMILARITY, similarity } from './similarity.js';
@@ -29,15 +30,36 @@ const CANDIDATES = 300;
 
 /** "Has this happened before?": earlier incidents like this one, with their causes and fixes. */
 @Injectable()
-export class SimilarIncidentsService {
+export class SimilarIncidentsService implements OnModuleInit {
+  private readonly logger = new Logger('SimilarIncidents');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly incidents: IncidentsService,
   ) {}
 
+  onModuleInit(): void {
+    // The create answer lists similar past incidents. A failure here must not fail the create.
+    this.incidents.registerHooks({
+      describeCreated: async (incident) => {
+        try {
+          return { similar: await this.similarToIncident(this.dataSource.manager, incident, false) };
+        } catch (error) {
+          this.logger.warn(`similar incidents for ${incidentRef(incident.refNumber)} failed: ${(error as Error).message}`);
+          return { similar: [] };
+        }
+      },
+    });
+  }
+
   async similarTo(locator: IncidentLocator, limit = 5): Promise<SimilarIncident[]> {
     const manager = this.dataSource.manager;
     const incident = await this.incidents.find(manager, locator);
+    return this.similarToIncident(manager, incident, true, limit);
+  }
+
+  /** `withEvidence` false skips reading finding signals (a new incident has none yet). */
+  private async similarToIncident(manager: EntityManager, incident: Incident, withEvidence: boolean, limit = 5): Promise<SimilarIncident[]> {
     const statusCode = incident.symptom?.statusCode ?? null;
     const candidates: Array<{
       id: string;
@@ -63,10 +85,9 @@ export class SimilarIncidentsService {
     );
     if (candidates.length === 0) return [];
     const ids = [incident.id, ...candidates.map((c) => c.id)];
-    const signalRows: Array<{ incident_id: string; signal: string }> = await manager.query(
-      'SELECT DISTINCT incident_id, signal FROM findings WHERE incident_id = ANY($1::uuid[])',
-      [ids],
-    );
+    const signalRows: Array<{ incident_id: string; signal: string }> = withEvidence
+      ? await manager.query('SELECT DISTINCT incident_id, signal FROM findings WHERE incident_id = ANY($1::uuid[])', [ids])
+      : [];
     const signals = new Map<string, Set<string>>();
     for (const row of signalRows) signals.set(row.incident_id, (signals.get(row.incident_id) ?? new Set()).add(row.signal));
     const current = { service: incident.service, gateway: incident.gateway, statusCode, signals: signals.get(incident.id) ?? new Set<string>() };

@@ -1,6 +1,7 @@
 import type { Incident, Impact, Symptom } from './entities/incident.entity.js';
 import type { TimelineEvent } from './entities/timeline-event.entity.js';
 import { allowedTransitions, type IncidentStatus } from './incident-lifecycle.js';
+import type { SimilarIncident } from '../history/similar-incidents.service.js';
 
 export interface IncidentStepSummary {
   key: string;
@@ -38,6 +39,8 @@ export interface IncidentView {
   resolvedAt: string | null;
   closedAt: string | null;
   version: number;
+  /** Only in the answer to a create: earlier incidents like this one ("has this happened before?"). */
+  similar?: SimilarIncident[];
 }
 
 export function incidentRef(refNumber: number): string {

@@ -25,6 +25,11 @@ export interface IncidentHooks {
   afterCreate?(tx: EntityManager, incident: Incident, principal: Principal): Promise<IncidentStepSummary[] | void>;
   /** Step summaries for the incident's answer. */
   stepsOf?(tx: EntityManager, incidentIds: string[]): Promise<Map<string, IncidentStepSummary[]>>;
+  /**
+   * Called once the create has committed: fields to add to the create answer. It must not fail the
+   * request — the incident exists, and a bot retrying a failed answer would only get it again.
+   */
+  describeCreated?(incident: Incident): Promise<Partial<IncidentView>>;
 }
 
 @Injectable()
@@ -47,7 +52,7 @@ export class IncidentsService {
     if (detectedAt.getTime() > now.getTime() + 60_000) {
       throw new ValidationError([{ field: 'detectedAt', message: 'detectedAt must not be in the future' }]);
     }
-    return this.dataSource.transaction(async (tx) => {
+    const { incident, view } = await this.dataSource.transaction(async (tx) => {
       const draft = { symptom: dto.symptom ? { ...dto.symptom } : null, gateway: dto.gateway ?? null };
       const prepared: Partial<Incident> = {};
       for (const hook of this.hooks) Object.assign(prepared, await hook.beforeCreate?.(tx, draft));
@@ -81,8 +86,10 @@ export class IncidentsService {
       });
       const steps: IncidentStepSummary[] = [];
       for (const hook of this.hooks) steps.push(...((await hook.afterCreate?.(tx, incident, principal)) ?? []));
-      return toIncidentView(incident, steps);
+      return { incident, view: toIncidentView(incident, steps) };
     });
+    for (const hook of this.hooks) Object.assign(view, await hook.describeCreated?.(incident));
+    return view;
   }
 
   async get(locator: IncidentLocator): Promise<IncidentView> {

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal, Roles } from '../common/http/decorators.js';
 import { expectedVersion } from '../common/http/expected-version.js';
+import { negotiateMediaType } from '../common/http/content-negotiation.js';
 import { IncidentLocatorPipe, type IncidentLocator, uuidPipe } from '../common/http/id-pipes.js';
 import type { Page } from '../common/pagination/cursor.js';
 import { ActionItemsService, type ActionItemView } from './action-items.service.js';
@@ -173,22 +174,8 @@ export class ActionItemsController {
   }
 }
 
-/** text/html or text/markdown when the client prefers them; JSON otherwise. */
+/** text/html or text/markdown when the client prefers them; JSON otherwise (`text/x-markdown` is the older name). */
 export function preferredType(accept: string | undefined): 'application/json' | 'text/markdown' | 'text/html' {
-  if (!accept) return 'application/json';
-  const ranked = accept
-    .split(',')
-    .map((part, index) => {
-      const [type, ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
-      return { type: type.trim(), q: Number.isFinite(q) ? q : 0, index };
-    })
-    .filter((r) => r.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { type } of ranked) {
-    if (type === 'text/html') return 'text/html';
-    if (type === 'text/markdown' || type === 'text/x-markdown') return 'text/markdown';
-    if (type === 'application/json' || type === 'application/*' || type === '*/*') return 'application/json';
-  }
-  return 'application/json';
+  const chosen = negotiateMediaType(accept, ['application/json', 'text/html', 'text/markdown', 'text/x-markdown']);
+  return chosen === 'text/x-markdown' ? 'text/markdown' : chosen;
 }

@@ -19,6 +19,11 @@ describe('has this happened before?', () => {
     const unrelated = await createIncident({ service: uniqueService('other'), gateway: 'envoy', symptom: { statusCode: 504 } });
 
     const current = await createIncident({ service, gateway: 'nginx', symptom: { statusCode: 502 } });
+    const atCreate = current.similar as Array<{ id: string; confirmedCause: unknown; fix: { resolution: string } }>;
+    assert.equal(atCreate[0].id, past.id, 'the create answer already lists it');
+    assert.deepEqual(atCreate[0].confirmedCause, { category: 'UPSTREAM_DOWN', description: 'cart pods crash-looped' });
+    assert.equal(atCreate[0].fix.resolution, 'Rolled back the cart deployment');
+    assert.ok(!atCreate.some((i) => i.id === unrelated.id));
     await (await http()).post(`/v1/incidents/${current.id}/evidence`).set(key).send({ kind: 'log', content: `${REFUSED}\n` });
     const res = await (await http()).get(`/v1/incidents/${current.ref}/similar`).set(bearer(await keyFor('viewer')));
     assert.equal(res.status, 200);
@@ -33,6 +38,8 @@ describe('has this happened before?', () => {
     assert.ok(match.reasons.some((r: string) => r.includes('nginx.')), 'shared evidence signals are a reason');
 
     const first = await (await http()).get(`/v1/incidents/${past.id}/similar`).set(key);
+    const got = await (await http()).get(`/v1/incidents/${current.id}`).set(key);
+    assert.equal(got.body.similar, undefined, 'only the create answer carries the list; /similar has it on demand');
     assert.ok(!first.body.items.some((i: { id: string }) => i.id === current.id), 'only earlier incidents are answered');
   });
 });

@@ -35,6 +35,7 @@ export interface Impact {
 @Index('ix_incidents_created_at_id', ['createdAt', 'id'])
 @Index('ix_incidents_status', ['status'])
 @Index('ix_incidents_service_created_at', ['service', 'createdAt'])
+@Index('ix_incidents_severity_created_at', ['severity', 'createdAt'])
 export class Incident {
   @PrimaryGeneratedColumn('uuid')
   id: string;

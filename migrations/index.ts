@@ -4,6 +4,7 @@ import { SeedRunbooks1795589874599 } from './1795589874599-SeedRunbooks.js';
 import { Evidence1795592049534 } from './1795592049534-Evidence.js';
 import { Postmortems1795593110511 } from './1795593110511-Postmortems.js';
 import { HistorySearch1795600000000 } from './1795600000000-HistorySearch.js';
+import { Chatops1795600000001 } from './1795600000001-Chatops.js';
 
 /** Every migration in order; listed explicitly so the ESM build needs no file globbing. */
-export const MIGRATIONS: Function[] = [Initial1795588058444, RunbooksAndSteps1795589874598, SeedRunbooks1795589874599, Evidence1795592049534, Postmortems1795593110511, HistorySearch1795600000000];
+export const MIGRATIONS: Function[] = [Initial1795588058444, RunbooksAndSteps1795589874598, SeedRunbooks1795589874599, Evidence1795592049534, Postmortems1795593110511, HistorySearch1795600000000, Chatops1795600000001];

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { ChatopsModule } from './chatops/chatops.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule, PostmortemsModule, HistoryModule],
+      imports: [ConfigModule.forRoot(config, metrics), DatabaseModule, JobsModule, AuthModule, IdempotencyModule, HealthModule, IncidentsModule, RunbooksModule, StepsModule, EvidenceModule, PostmortemsModule, HistoryModule, ChatopsModule],
     };
   }
 }

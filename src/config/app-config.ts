@@ -65,13 +65,40 @@ export class AppConfig {
   /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
   @Transform(toBool) @IsBoolean()
   STEPWISE_DOCS = true;
+
+  /** Slack app's signing secret; unset = the Slack command route answers 503 (not configured). */
+  @IsOptional() @IsString() @MinLength(8)
+  SLACK_SIGNING_SECRET?: string;
+
+  /**
+   * Time a Slack command may take before the answer moves to a follow-up through `response_url`
+   * (Slack waits 3 s for the HTTP answer).
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(2800)
+  STEPWISE_SLACK_ANSWER_BUDGET_MS = 2000;
+
+  /** Allow webhook (and Slack response_url) targets on loopback, link-local and private addresses. */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** Time one webhook delivery attempt may take. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  STEPWISE_WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Base of the exponential backoff between delivery attempts (full jitter, capped at 15 minutes). */
+  @Transform(toInt) @IsInt() @Min(10)
+  STEPWISE_WEBHOOK_RETRY_BASE_MS = 10_000;
+
+  /** Attempts per delivery before it is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(30)
+  STEPWISE_WEBHOOK_MAX_ATTEMPTS = 12;
 }
 
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'STEPWISE_ADMIN_KEY']);
+  const known = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'STEPWISE_ADMIN_KEY', 'SLACK_SIGNING_SECRET']);
   const raw: Record<string, unknown> = {};
   for (const name of known) if (env[name] !== undefined) raw[name] = env[name];
   const config = plainToInstance(AppConfig, { ...raw, ...overrides });

@@ -120,7 +120,7 @@ export class EvidenceService implements OnModuleInit {
           kind: 'evidence.added',
           actor: principal.actor,
           message: describeUpload(row, parsed),
-          data: { evidenceId: row.id, kind: row.kind, filename: row.filename, sha256: row.sha256, findings: row.findingCount, redacted: spooled.redaction.total },
+          data: { evidenceId: row.id, kind: row.kind, filename: row.filename, sha256: row.sha256, findings: row.findingCount, redacted: spooled.redaction.total, parseStatus: row.parseStatus },
         });
         return { row, created: true };
       });

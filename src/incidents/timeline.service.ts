@@ -14,12 +14,31 @@ export interface NewTimelineEvent {
   at?: Date;
 }
 
+/**
+ * Told about every timeline event inside the transaction that writes it (the webhook outbox listens
+ * here: an event it derives commits or rolls back with the change).
+ */
+export type TimelineListener = (tx: EntityManager, event: TimelineEvent) => Promise<void>;
+
 /** Writes and reads the append-only timeline. Writes take the caller's transaction manager. */
 @Injectable()
 export class TimelineService {
+  private readonly listeners: TimelineListener[] = [];
+
   constructor(@InjectRepository(TimelineEvent) private readonly events: Repository<TimelineEvent>) {}
 
+  /** Registers a listener; call from a module's onModuleInit. */
+  listen(listener: TimelineListener): void {
+    this.listeners.push(listener);
+  }
+
   async record(tx: EntityManager, event: NewTimelineEvent): Promise<TimelineEvent> {
+    const saved = await this.insert(tx, event);
+    for (const listener of this.listeners) await listener(tx, saved);
+    return saved;
+  }
+
+  private insert(tx: EntityManager, event: NewTimelineEvent): Promise<TimelineEvent> {
     const now = new Date();
     return tx.save(
       tx.create(TimelineEvent, {

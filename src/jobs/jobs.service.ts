@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationB
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PgBoss } from 'pg-boss';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 
 export interface JobOptions {
@@ -10,6 +10,8 @@ export interface JobOptions {
   retryDelaySeconds?: number;
   expireInSeconds?: number;
   singletonKey?: string;
+  /** Run no earlier than this many seconds from now. */
+  startAfterSeconds?: number;
 }
 
 type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
@@ -70,6 +72,24 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.boss) throw new Error('The job queue is not running');
     return this.boss.send(queue, data, {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+    });
+  }
+
+  /**
+   * Enqueues inside the caller's transaction (pg-boss runs its INSERT on the transaction's own
+   * connection): the job exists exactly when the change that asked for it commits.
+   */
+  async sendWithin(tx: EntityManager, queue: string, data: object, options: JobOptions = {}): Promise<string | null> {
+    await this.started;
+    if (!this.boss) throw new Error('The job queue is not running');
+    const runner = tx.queryRunner;
+    if (!runner) throw new Error('sendWithin needs a transaction manager');
+    return this.boss.send(queue, data, {
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfterSeconds ? { startAfter: Math.max(1, Math.ceil(options.startAfterSeconds)) } : {}),
+      db: {
+        executeSql: async (text: string, values?: unknown[]) => ({ rows: (await runner.query(text, values as unknown[], true)).records as unknown[] }),
+      },
     });
   }
 

@@ -182,6 +182,8 @@ export class ActionItemsService {
       if (!row) throw new NotFoundError('Action item', id);
       if (dto.version !== undefined && dto.version !== row.version) throw new StaleVersionError(dto.version, row.version);
       const before = row.status;
+      // A new due date is a new promise: it may become overdue (and be announced) again.
+      if (dto.dueDate && dto.dueDate !== row.dueDate) row.overdueNotifiedAt = null;
       Object.assign(row, {
         ...(dto.status ? { status: dto.status } : {}),
         ...(dto.owner ? { owner: dto.owner } : {}),

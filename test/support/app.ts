@@ -15,6 +15,8 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
  */
 let appPromise: Promise<NestFastifyApplication> | null = null;
 
+export const TEST_SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0123456789';
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return loadConfig(process.env, {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -25,6 +27,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     STEPWISE_EVIDENCE_MAX_BYTES: 4 * 1024 * 1024,
     STEPWISE_PARSE_INLINE_MAX_BYTES: 1024 * 1024,
     STEPWISE_JOB_POLL_SECONDS: 0.5,
+    // Chat-ops: a known Slack secret to sign test payloads; webhooks to a receiver on loopback, retried fast.
+    SLACK_SIGNING_SECRET: TEST_SLACK_SIGNING_SECRET,
+    WEBHOOK_ALLOW_PRIVATE: true,
+    STEPWISE_WEBHOOK_RETRY_BASE_MS: 200,
+    STEPWISE_WEBHOOK_TIMEOUT_MS: 1000,
     ...overrides,
   });
 }

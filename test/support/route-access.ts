@@ -19,6 +19,8 @@ const ADMIN = ['admin'] as const;
 export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'GET', path: '/health/live', roles: 'public' },
   { method: 'GET', path: '/health/ready', roles: 'public' },
+  // Verified by Slack's request signature instead of an API key.
+  { method: 'POST', path: '/v1/chatops/slack/commands', roles: 'public' },
   { method: 'GET', path: '/v1/api-keys', roles: ADMIN },
   { method: 'POST', path: '/v1/api-keys', roles: ADMIN },
   { method: 'DELETE', path: '/v1/api-keys/{id}', roles: ADMIN },
@@ -56,6 +58,12 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'POST', path: '/v1/incidents/{id}/postmortem/publish', roles: RESPOND },
   { method: 'GET', path: '/v1/incidents/{id}/similar', roles: READ },
   { method: 'GET', path: '/v1/postmortems', roles: READ },
+  { method: 'POST', path: '/v1/webhooks', roles: ADMIN },
+  { method: 'GET', path: '/v1/webhooks', roles: ADMIN },
+  { method: 'GET', path: '/v1/webhooks/{id}', roles: ADMIN },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', roles: ADMIN },
+  { method: 'POST', path: '/v1/webhooks/{id}/rotate-secret', roles: ADMIN },
+  { method: 'GET', path: '/v1/webhooks/{id}/deliveries', roles: ADMIN },
   { method: 'GET', path: '/v1/stats', roles: READ },
   { method: 'GET', path: '/v1/stats/report', roles: READ },
   { method: 'GET', path: '/v1/action-items', roles: READ },

@@ -62,6 +62,10 @@ export class ActionItem {
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
+  /** When `action_item.overdue` was announced for the current due date (cleared when it moves). */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueNotifiedAt: Date | null;
+
   @VersionColumn({ default: 1 })
   version: number;
 }

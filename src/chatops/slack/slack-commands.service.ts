@@ -1,6 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -12,6 +9,7 @@ import type { IncidentStatus } from '../../incidents/incident-lifecycle.js';
 import type { IncidentView } from '../../incidents/incident.view.js';
 import { IncidentsService } from '../../incidents/incidents.service.js';
 import { StepsService, type NextStepAnswer } from '../../steps/steps.service.js';
+import { postPinned } from '../webhooks/pinned-post.js';
 import { resolveWebhookTarget } from '../webhooks/webhook-url.js';
 import { incidentCommandUsage, parseIncidentCommand, type IncidentCommand } from './incident-command.js';
 import { checkResponseUrl, type SlackCommandForm } from './slack-form.js';
@@ -190,8 +188,9 @@ export class SlackCommandsService {
         this.logger.warn(`Slack follow-up not sent: ${target.reason}`);
         return;
       }
-      const status = await postJson(checked.url, JSON.stringify(message), target.addresses, FOLLOW_UP_TIMEOUT_MS);
-      if (status < 200 || status >= 300) this.logger.warn(`Slack follow-up to ${checked.url.host} answered HTTP ${status}`);
+      const outcome = await postPinned(checked.url, JSON.stringify(message), { 'user-agent': 'Stepwise-Slack/1' }, target.addresses, FOLLOW_UP_TIMEOUT_MS);
+      if (outcome.error) this.logger.warn(`Slack follow-up to ${checked.url.host} failed: ${outcome.error}`);
+      else if (!outcome.status || outcome.status < 200 || outcome.status >= 300) this.logger.warn(`Slack follow-up to ${checked.url.host} answered HTTP ${outcome.status}`);
     } catch (error) {
       this.logger.warn(`Slack follow-up failed: ${describe(error)}`);
     }
@@ -308,42 +307,4 @@ function workingMessage(text: string): SlackMessage {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * POSTs JSON, connecting only to the addresses just checked (a DNS answer that changes in between
- * cannot move the request) and following no redirects. Answers the HTTP status.
- */
-function postJson(url: URL, body: string, addresses: string[], timeoutMs: number): Promise<number> {
-  const familyOf = (address: string) => (isIP(address) === 6 ? 6 : 4);
-  const pinned: LookupFunction = (_host, options, callback) => {
-    if (options.all) {
-      // Node's LookupFunction type only declares the single-address callback form.
-      (callback as unknown as (error: null, all: Array<{ address: string; family: number }>) => void)(
-        null,
-        addresses.map((address) => ({ address, family: familyOf(address) })),
-      );
-    } else {
-      callback(null, addresses[0], familyOf(addresses[0]));
-    }
-  };
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'user-agent': 'Stepwise-Slack/1' },
-        lookup: pinned,
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-      (response) => {
-        response.resume(); // Slack answers "ok"; drain it so the socket is released
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', (error: Error) => reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? new Error(`timed out after ${timeoutMs} ms`) : error));
-    request.end(body);
-  });
 }

@@ -1,6 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -10,6 +7,7 @@ import { OutboxEvent } from './entities/outbox-event.entity.js';
 import { WebhookDelivery } from './entities/webhook-delivery.entity.js';
 import { WebhookSubscription } from './entities/webhook-subscription.entity.js';
 import { DELIVERY_QUEUE, OutboxService } from './outbox.service.js';
+import { postPinned, type PostOutcome } from './pinned-post.js';
 import { isRetryableDelivery, isSuccessfulDelivery, retryDelayMs, type DeliveryResult } from './retry-policy.js';
 import type { WebhookEventName } from './webhook-events.js';
 import { serializeEnvelope } from './webhook-events.js';
@@ -21,45 +19,7 @@ const MAX_ERROR_LENGTH = 500;
 /** How often each instance looks for stale deliveries and overdue action items. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-export interface AttemptOutcome extends DeliveryResult {
-  durationMs: number;
-}
-
-/**
- * POSTs one signed body to a target whose addresses were checked a moment ago, connecting only to
- * those addresses (a DNS answer that changes between check and connect cannot redirect the request)
- * and following no redirects.
- */
-export function postSigned(url: URL, body: string, headers: Record<string, string>, addresses: string[], timeoutMs: number): Promise<AttemptOutcome> {
-  const started = Date.now();
-  const pinned: LookupFunction = (_host, options, callback) => {
-    const family = (a: string) => (isIP(a) === 6 ? 6 : 4);
-    if (options.all) (callback as unknown as (e: null, all: Array<{ address: string; family: number }>) => void)(null, addresses.map((a) => ({ address: a, family: family(a) })));
-    else callback(null, addresses[0], family(addresses[0]));
-  };
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    const request = client.request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Stepwise-Webhooks/1', ...headers },
-        lookup: pinned,
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-      (response) => {
-        response.resume(); // the answer's body is not used; drain it so the socket is released
-        response.on('end', () => resolve({ status: response.statusCode, durationMs: Date.now() - started }));
-        response.on('error', (error) => resolve({ status: response.statusCode, error: error.message, durationMs: Date.now() - started }));
-      },
-    );
-    request.on('error', (error: Error) => {
-      const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
-      resolve({ error: timedOut ? `timed out after ${timeoutMs} ms` : error.message, durationMs: Date.now() - started });
-    });
-    request.end(body);
-  });
-}
+export type AttemptOutcome = DeliveryResult & PostOutcome;
 
 /**
  * Delivers webhook events: one pg-boss job per delivery attempt, the attempt and its result recorded
@@ -153,7 +113,7 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationBootst
       [WEBHOOK_HEADERS.event]: event.type,
       [WEBHOOK_HEADERS.timestamp]: String(timestamp),
     };
-    return postSigned(parsed.url, body, headers, target.addresses, this.config.STEPWISE_WEBHOOK_TIMEOUT_MS);
+    return postPinned(parsed.url, body, { ...headers, 'user-agent': 'Stepwise-Webhooks/1' }, target.addresses, this.config.STEPWISE_WEBHOOK_TIMEOUT_MS);
   }
 
   private async record(tx: EntityManager, delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {

@@ -590,11 +590,11 @@ export async function loadHistory(client: pg.Client, options: HistoryLoadOptions
     report({ phase: 'incidents.ref_number sequence (setval)', rows: 0, ms: sequenceMs, dbMs: sequenceMs });
     const [indexed, indexMs] = await timed(() =>
       client.query(
-        `INSERT INTO incident_search (incident_id, document, categories, postmortem_status, published_at)
-         SELECT incident_id, document, categories, postmortem_status, published_at FROM incident_search_source`,
+        // The migration's set-wise rebuild: one INSERT ... SELECT from incident_search_source.
+        'SELECT rebuild_incident_search() AS rows',
       ),
     );
-    report({ phase: 'incident_search (one INSERT … SELECT)', rows: indexed.rowCount ?? 0, ms: indexMs, dbMs: indexMs });
+    report({ phase: 'incident_search (rebuild_incident_search())', rows: Number((indexed.rows[0] as { rows: string }).rows), ms: indexMs, dbMs: indexMs });
   } finally {
     for (const [table, trigger] of SEARCH_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
     await client.query('SET synchronous_commit = on');

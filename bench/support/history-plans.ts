@@ -8,6 +8,10 @@ import type pg from 'pg';
 export const WATCHED_INDEXES = [
   'ix_incident_search_document',
   'ix_incident_search_categories',
+  'ix_incident_search_created',
+  'ix_incident_search_service_created',
+  'ix_root_causes_confirmed',
+  'uq_incident_steps_incident_key',
   'ix_incidents_created_at_id',
   'ix_incidents_service_created_at',
   'ix_incidents_severity_created_at',

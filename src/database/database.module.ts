@@ -65,8 +65,17 @@ function embeddedOptions(url: string) {
       useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) =>
         embedded
           ? embeddedOptions(embedded.url)
-          : { ...dataSourceOptions(config.DATABASE_URL!, config.DATABASE_POOL_SIZE), retryAttempts: 5, retryDelay: 2000 },
+          : serverOptions(config),
     }),
   ],
 })
 export class DatabaseModule {}
+
+/**
+ * A real server's options. JIT is off for the app's sessions: its compile time (40 ms and more)
+ * exceeds what it saves on the stats and search queries, the only ones large enough to trigger it.
+ */
+function serverOptions(config: AppConfig) {
+  const options = dataSourceOptions(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
+  return { ...options, extra: { ...(options.extra as Record<string, unknown>), options: '-c jit=off' }, retryAttempts: 5, retryDelay: 2000 };
+}

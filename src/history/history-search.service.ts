@@ -90,6 +90,25 @@ interface HistoryRow {
 }
 
 /**
+ * Matches ranked by relevance: the newest this many after the filters. Older matches are found with
+ * narrower filters (service, category, from/to) or `sort=newest`, which pages through all of them.
+ */
+export const RELEVANCE_WINDOW = 5000;
+
+/**
+ * What the search engine is given: outside quoted phrases, words joined by `-` or `_`
+ * (`keep-alive`, `proxy_read_timeout`) become separate words, so they match as all-of-these-words
+ * instead of as a phrase — a phrase needs every match's positions re-checked from its whole document.
+ * Quoted phrases stay phrases.
+ */
+export function searchTerms(text: string): string {
+  return text
+    .split('"')
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/(?<=[\p{L}\p{N}])[-_]+(?=[\p{L}\p{N}])/gu, ' ')))
+    .join('"');
+}
+
+/**
  * The search as one SQL statement and its parameters (the benchmark runs the same SQL directly to
  * measure the API's overhead over the database).
  */
@@ -109,46 +128,57 @@ export function buildHistorySearchSql(query: SearchHistoryQuery): { sql: string;
   const where: string[] = [];
   let rankSql = 'NULL::numeric';
   if (text) {
-    const tsquery = `websearch_to_tsquery('english', ${param(text)})`;
+    const tsquery = `websearch_to_tsquery('english', ${param(searchTerms(text))})`;
     where.push(`s.document @@ ${tsquery}`);
-    // Rounded so the keyset comparison of the next page sees exactly the value it was given.
-    rankSql = `round(ts_rank_cd(s.document, ${tsquery}, 32)::numeric, 6)`;
+    // Ranked on the small title/summary/causes vector: reading every match's whole document (its
+    // postmortem included) costs more than the ranking is worth. Rounded so the next page's keyset
+    // comparison sees exactly the value it was given.
+    rankSql = `round(ts_rank(s.rank_document, ${tsquery}, 32)::numeric, 6)`;
   }
-  if (query.service) where.push(`i.service = ${param(query.service)}`);
-  if (query.severity) where.push(`i.severity = ${param(query.severity)}`);
-  if (query.gateway) where.push(`i.gateway = ${param(query.gateway)}`);
-  if (query.status) where.push(`i.status = ${param(query.status)}`);
+  // Every filter reads incident_search's own copy of the incident's columns: no join per match.
+  if (query.service) where.push(`s.service = ${param(query.service)}`);
+  if (query.severity) where.push(`s.severity = ${param(query.severity)}`);
+  if (query.gateway) where.push(`s.gateway = ${param(query.gateway)}`);
+  if (query.status) where.push(`s.status = ${param(query.status)}`);
   if (query.category) where.push(`s.categories @> ARRAY[${param(query.category)}]::text[]`);
   if (query.postmortemStatus) where.push(`s.postmortem_status = ${param(query.postmortemStatus)}`);
-  if (query.from) where.push(`i.created_at >= ${param(query.from)}`);
-  if (query.to) where.push(`i.created_at < ${param(query.to)}`);
+  if (query.from) where.push(`s.created_at >= ${param(query.from)}`);
+  if (query.to) where.push(`s.created_at < ${param(query.to)}`);
+  // The page's position is applied after the relevance window is cut, so every page ranks the same window.
+  const after: string[] = [];
   if (query.cursor) {
     const cursor = decodeHistoryCursor(query.cursor, sort);
-    where.push(
+    (sort === 'relevance' ? after : where).push(
       sort === 'relevance'
-        ? `(${rankSql}, i.created_at, i.id) < (${param(cursor.rank)}::numeric, ${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`
-        : `(i.created_at, i.id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`,
+        ? `(${rankSql}, s.created_at, s.incident_id) < (${param(cursor.rank)}::numeric, ${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`
+        : `(s.created_at, s.incident_id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`,
     );
   }
-  const order = sort === 'relevance' ? 'rank DESC, i.created_at DESC, i.id DESC' : 'i.created_at DESC, i.id DESC';
+  const order = sort === 'relevance' ? 'rank DESC, s.created_at DESC, s.incident_id DESC' : 's.created_at DESC, s.incident_id DESC';
   const headlineSql = text
     ? // $1 is the search text: it is the first parameter whenever there is one.
-      `ts_headline('english', left(coalesce(pm.markdown, page.title || '. ' || coalesce(page.summary, '') || ' ' || coalesce(page.resolution, '')), 20000),
+      `ts_headline('english', left(coalesce(pm.markdown, i.title || '. ' || coalesce(i.summary, '') || ' ' || coalesce(i.resolution, '')), 20000),
                    websearch_to_tsquery('english', $1), 'StartSel=«, StopSel=», MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "')`
     : 'NULL';
-  // Filter, rank and cut the page first; then dress only the page's rows (headline, cause).
+  // Filter, rank and cut the page on incident_search alone; then dress only the page's rows.
+  const filtered = `incident_search s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  // Relevance ranks the newest RELEVANCE_WINDOW matches: ranking costs time per match, and a word
+  // found in most of a large history would otherwise be ranked across all of it on every request.
+  const source =
+    sort === 'relevance'
+      ? `(SELECT s.* FROM ${filtered} ORDER BY s.created_at DESC, s.incident_id DESC LIMIT ${RELEVANCE_WINDOW}) s ${after.length ? `WHERE ${after.join(' AND ')}` : ''}`
+      : filtered;
   const sql = `WITH page AS (
-       SELECT i.id, i.ref_number, i.title, i.summary, i.service, i.severity::text AS severity, i.status::text AS status,
-              i.gateway::text AS gateway, s.categories, s.postmortem_status, s.published_at, i.resolution,
-              i.created_at, i.resolved_at, ${TIME_TO_RESOLVE_SQL} AS ttr,
-              to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, ${rankSql} AS rank
-         FROM incident_search s
-         JOIN incidents i ON i.id = s.incident_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       SELECT s.incident_id AS id, s.categories, s.postmortem_status, s.published_at, s.created_at,
+              to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, ${rankSql} AS rank
+         FROM ${source}
         ORDER BY ${order}
         LIMIT ${limit + 1})
-     SELECT page.*, ${headlineSql} AS headline, cause.category AS cause_category, cause.description AS cause_description
+     SELECT page.*, i.ref_number, i.title, i.service, i.severity::text AS severity, i.status::text AS status,
+            i.gateway::text AS gateway, i.resolution, i.resolved_at, ${TIME_TO_RESOLVE_SQL} AS ttr,
+            ${headlineSql} AS headline, cause.category AS cause_category, cause.description AS cause_description
        FROM page
+       JOIN incidents i ON i.id = page.id
        LEFT JOIN postmortems pm ON pm.incident_id = page.id
        LEFT JOIN LATERAL (
               SELECT r.category::text AS category, r.description FROM root_causes r

@@ -50,7 +50,10 @@ export class SearchHistoryQuery extends ExportableQuery {
   @IsOptional() @IsISO8601({ strict: true })
   to?: string;
 
-  /** `relevance` (default with `q`) or `newest` (default without). */
+  /**
+   * `relevance` (default with `q`: the best of the newest 5,000 matches first) or `newest` (default
+   * without `q`; pages through every match).
+   */
   @IsOptional() @IsIn(HISTORY_SORTS)
   sort?: HistorySort;
 

@@ -9,6 +9,8 @@ export type RootCauseStatus = (typeof ROOT_CAUSE_STATUSES)[number];
 @Entity({ name: 'root_causes' })
 @Index('ix_root_causes_incident', ['incidentId'])
 @Index('ix_root_causes_category_status', ['category', 'status'])
+// Partial covering index made by the HistoryPerformance migration (TypeORM cannot describe INCLUDE).
+@Index('ix_root_causes_confirmed', { synchronize: false })
 export class RootCause {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -5,7 +5,7 @@ import type { IncidentLocator } from '../common/http/id-pipes.js';
 import type { Incident } from '../incidents/entities/incident.entity.js';
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
-import { MIN_SIMILARITY, similarity } from './similarity.js';
+import { MIN_SIMILARITY, SIMILARITY_WEIGHTS, similarity } from './similarity.js';
 
 export interface SimilarIncident {
   id: string;
@@ -58,10 +58,16 @@ export class SimilarIncidentsService implements OnModuleInit {
     return this.similarToIncident(manager, incident, true, limit);
   }
 
-  /** `withEvidence` false skips reading finding signals (a new incident has none yet). */
+  /**
+   * One statement: the latest candidates sharing the service, gateway or symptom, scored in SQL with
+   * the weights of `similarity()` (shared evidence signals counted from the findings), the best few
+   * dressed with their confirmed cause and completed actions. `similarity()` then writes the reasons
+   * for just those. `withEvidence` false skips the signals (a new incident has none yet).
+   */
   private async similarToIncident(manager: EntityManager, incident: Incident, withEvidence: boolean, limit = 5): Promise<SimilarIncident[]> {
     const statusCode = incident.symptom?.statusCode ?? null;
-    const candidates: Array<{
+    const w = SIMILARITY_WEIGHTS;
+    const rows: Array<{
       id: string;
       ref_number: number;
       title: string;
@@ -73,56 +79,63 @@ export class SimilarIncidentsService implements OnModuleInit {
       resolution: string | null;
       created_at: Date;
       resolved_at: Date | null;
+      shared_signals: string[] | null;
+      cause_category: string | null;
+      cause_description: string | null;
+      actions_done: string[] | null;
     }> = await manager.query(
-      `SELECT id, ref_number, title, service, gateway::text AS gateway, severity::text AS severity, status::text AS status,
-              (symptom->>'statusCode')::int AS status_code, resolution, created_at, resolved_at
-         FROM incidents
-        WHERE id <> $1 AND created_at < $2
-          AND (service = $3 OR gateway::text = $4 OR (symptom->>'statusCode')::int = $5)
-        ORDER BY created_at DESC
-        LIMIT ${CANDIDATES}`,
-      [incident.id, incident.createdAt, incident.service, incident.gateway, statusCode],
+      `WITH current_signals AS (
+         SELECT DISTINCT signal FROM findings WHERE $8::boolean AND incident_id = $1
+       ), candidates AS (
+         SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
+                i.status::text AS status, (i.symptom->>'statusCode')::int AS status_code, i.resolution, i.created_at, i.resolved_at
+           FROM incidents i
+          WHERE i.id <> $1 AND i.created_at < $2
+            AND (i.service = $3 OR i.gateway::text = $4 OR (i.symptom->>'statusCode')::int = $5)
+          ORDER BY i.created_at DESC
+          LIMIT ${CANDIDATES}
+       ), scored AS (
+         SELECT c.*, shared.signals AS shared_signals,
+                (CASE WHEN c.service = $3 THEN ${w.service} ELSE 0 END)
+              + (CASE WHEN $4::text IS NOT NULL AND c.gateway = $4 THEN ${w.gateway} ELSE 0 END)
+              + (CASE WHEN $5::int IS NOT NULL AND c.status_code = $5 THEN ${w.statusCode} ELSE 0 END)
+              + least(coalesce(cardinality(shared.signals), 0), ${w.maxSignals}) * ${w.signal} AS score
+           FROM candidates c
+           LEFT JOIN LATERAL (
+                  SELECT array_agg(DISTINCT f.signal ORDER BY f.signal) AS signals FROM findings f
+                   WHERE $8::boolean AND f.incident_id = c.id AND f.signal IN (SELECT signal FROM current_signals)) shared ON true
+       )
+       SELECT s.*, cause.category AS cause_category, cause.description AS cause_description, done.titles AS actions_done
+         FROM scored s
+         LEFT JOIN LATERAL (
+                SELECT r.category::text AS category, r.description FROM root_causes r
+                 WHERE r.incident_id = s.id AND r.status = 'confirmed' AND r."primary" = true LIMIT 1) cause ON true
+         LEFT JOIN LATERAL (
+                SELECT array_agg(a.title ORDER BY a.completed_at, a.id) AS titles FROM action_items a
+                 WHERE a.incident_id = s.id AND a.status = 'done') done ON true
+        WHERE s.score >= $6
+        ORDER BY s.score DESC, s.created_at DESC
+        LIMIT $7`,
+      [incident.id, incident.createdAt, incident.service, incident.gateway, statusCode, MIN_SIMILARITY, limit, withEvidence],
     );
-    if (candidates.length === 0) return [];
-    const ids = [incident.id, ...candidates.map((c) => c.id)];
-    const signalRows: Array<{ incident_id: string; signal: string }> = withEvidence
-      ? await manager.query('SELECT DISTINCT incident_id, signal FROM findings WHERE incident_id = ANY($1::uuid[])', [ids])
-      : [];
-    const signals = new Map<string, Set<string>>();
-    for (const row of signalRows) signals.set(row.incident_id, (signals.get(row.incident_id) ?? new Set()).add(row.signal));
-    const current = { service: incident.service, gateway: incident.gateway, statusCode, signals: signals.get(incident.id) ?? new Set<string>() };
-    const scored = candidates
-      .map((c) => ({ c, s: similarity(current, { service: c.service, gateway: c.gateway, statusCode: c.status_code, signals: signals.get(c.id) ?? new Set() }) }))
-      .filter(({ s }) => s.score >= MIN_SIMILARITY)
-      .sort((a, b) => b.s.score - a.s.score || b.c.created_at.getTime() - a.c.created_at.getTime())
-      .slice(0, limit);
-    if (scored.length === 0) return [];
-    const chosen = scored.map(({ c }) => c.id);
-    const causes: Array<{ incident_id: string; category: string; description: string }> = await manager.query(
-      `SELECT incident_id, category::text AS category, description FROM root_causes
-        WHERE incident_id = ANY($1::uuid[]) AND status = 'confirmed' AND "primary" = true`,
-      [chosen],
-    );
-    const actions: Array<{ incident_id: string; title: string }> = await manager.query(
-      `SELECT incident_id, title FROM action_items WHERE incident_id = ANY($1::uuid[]) AND status = 'done' ORDER BY completed_at, id`,
-      [chosen],
-    );
-    return scored.map(({ c, s }) => {
-      const cause = causes.find((r) => r.incident_id === c.id);
+    const current = { service: incident.service, gateway: incident.gateway, statusCode, signals: new Set(rows.flatMap((r) => r.shared_signals ?? [])) };
+    return rows.map((row) => {
+      // The past incident's signals that matter are the shared ones: the reasons name exactly those.
+      const s = similarity(current, { service: row.service, gateway: row.gateway, statusCode: row.status_code, signals: new Set(row.shared_signals ?? []) });
       return {
-        id: c.id,
-        ref: incidentRef(c.ref_number),
-        title: c.title,
-        service: c.service,
-        gateway: c.gateway,
-        severity: c.severity,
-        status: c.status,
-        createdAt: c.created_at.toISOString(),
-        resolvedAt: c.resolved_at?.toISOString() ?? null,
+        id: row.id,
+        ref: incidentRef(row.ref_number),
+        title: row.title,
+        service: row.service,
+        gateway: row.gateway,
+        severity: row.severity,
+        status: row.status,
+        createdAt: row.created_at.toISOString(),
+        resolvedAt: row.resolved_at?.toISOString() ?? null,
         score: s.score,
         reasons: s.reasons,
-        confirmedCause: cause ? { category: cause.category, description: cause.description } : null,
-        fix: { resolution: c.resolution, actionsDone: actions.filter((a) => a.incident_id === c.id).map((a) => a.title) },
+        confirmedCause: row.cause_category ? { category: row.cause_category, description: row.cause_description ?? '' } : null,
+        fix: { resolution: row.resolution, actionsDone: row.actions_done ?? [] },
       };
     });
   }

@@ -27,9 +27,18 @@ export type RunbookView = RunbookDefinition & { createdAt: string; createdBy: st
 const EFFECT_MIN = 0.1;
 const EFFECT_MAX = 10;
 
+/** How long another instance's new runbook version may take to be chosen here. */
+const LATEST_TTL_MS = 5_000;
+
 @Injectable()
 export class RunbooksService {
   private readonly versions = new Map<string, Runbook>();
+  /**
+   * The latest version of each runbook, as the choice at incident creation reads it, kept briefly:
+   * reading it on every create cost a round trip. A version published on this instance clears it at
+   * once; one published on another instance is chosen here within LATEST_TTL_MS.
+   */
+  private latest: { rows: Array<Pick<Runbook, 'key' | 'version' | 'appliesTo'>>; until: number } | null = null;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -78,14 +87,7 @@ export class RunbooksService {
    * seeded flow for the status code (`http-502` when nothing matches).
    */
   async chooseFor(manager: EntityManager, statusCode: number | undefined, gateway: Gateway | null): Promise<Runbook> {
-    // Only what the choice needs: the steps (tens of KB per runbook) are loaded for the one chosen.
-    const latest: Array<Pick<Runbook, 'key' | 'version' | 'appliesTo'>> = await manager
-      .createQueryBuilder(Runbook, 'r')
-      .select(['r.key', 'r.version', 'r.appliesTo'])
-      .distinctOn(['r.key'])
-      .orderBy('r.key')
-      .addOrderBy('r.version', 'DESC')
-      .getMany();
+    const latest = await this.latestVersions(manager);
     if (statusCode !== undefined) {
       const forCode = latest.filter((r) => r.appliesTo.statusCodes.includes(statusCode));
       // A runbook written for some gateways beats one that applies to all of them.
@@ -99,9 +101,23 @@ export class RunbooksService {
     return this.find(manager, selectRunbookKey(statusCode, gateway ?? undefined));
   }
 
+  private async latestVersions(manager: EntityManager): Promise<Array<Pick<Runbook, 'key' | 'version' | 'appliesTo'>>> {
+    if (this.latest && this.latest.until > Date.now()) return this.latest.rows;
+    // Only what the choice needs: the steps (tens of KB per runbook) are loaded for the one chosen.
+    const rows: Array<Pick<Runbook, 'key' | 'version' | 'appliesTo'>> = await manager
+      .createQueryBuilder(Runbook, 'r')
+      .select(['r.key', 'r.version', 'r.appliesTo'])
+      .distinctOn(['r.key'])
+      .orderBy('r.key')
+      .addOrderBy('r.version', 'DESC')
+      .getMany();
+    this.latest = { rows, until: Date.now() + LATEST_TTL_MS };
+    return rows;
+  }
+
   async create(dto: CreateRunbookDto, principal: Principal): Promise<RunbookView> {
     this.checkContent(dto);
-    return this.dataSource.transaction(async (tx) => {
+    const view = await this.dataSource.transaction(async (tx) => {
       // Serialise versions of one key: two admins posting at once get consecutive numbers.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`runbook:${dto.key}`]);
       const previous = await tx.findOne(Runbook, { where: { key: dto.key }, order: { version: 'DESC' } });
@@ -137,6 +153,9 @@ export class RunbooksService {
       );
       return toView(row);
     });
+    // Cleared once committed, so no create on this instance chooses from the list without it.
+    this.latest = null;
+    return view;
   }
 
   /** What class-validator cannot say: unique keys, known categories, effect ranges, placeholders. */

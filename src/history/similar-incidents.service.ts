@@ -25,7 +25,10 @@ export interface SimilarIncident {
   fix: { resolution: string | null; actionsDone: string[] };
 }
 
-/** Candidates considered per question: the most recent incidents sharing service, gateway or status. */
+/**
+ * Candidates considered per question: the most recent incidents of the same service, and as many of
+ * the same gateway (a match needs the service or the gateway, see MIN_SIMILARITY).
+ */
 const CANDIDATES = 300;
 
 /** "Has this happened before?": earlier incidents like this one, with their causes and fixes. */
@@ -87,13 +90,19 @@ export class SimilarIncidentsService implements OnModuleInit {
       `WITH current_signals AS (
          SELECT DISTINCT signal FROM findings WHERE $8::boolean AND incident_id = $1
        ), candidates AS (
-         SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
+         -- The latest incidents of the same service, and the latest of the same gateway: each read
+         -- newest-first from its own index and cut (an OR across columns would read the whole table).
+         (SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
                 i.status::text AS status, (i.symptom->>'statusCode')::int AS status_code, i.resolution, i.created_at, i.resolved_at
-           FROM incidents i
-          WHERE i.id <> $1 AND i.created_at < $2
-            AND (i.service = $3 OR i.gateway::text = $4 OR (i.symptom->>'statusCode')::int = $5)
-          ORDER BY i.created_at DESC
-          LIMIT ${CANDIDATES}
+            FROM incidents i
+           WHERE i.service = $3 AND i.created_at < $2 AND i.id <> $1
+           ORDER BY i.created_at DESC LIMIT ${CANDIDATES})
+         UNION
+         (SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
+                i.status::text AS status, (i.symptom->>'statusCode')::int AS status_code, i.resolution, i.created_at, i.resolved_at
+            FROM incidents i
+           WHERE $4::text IS NOT NULL AND i.gateway = $4::text::gateway_kind AND i.created_at < $2 AND i.id <> $1
+           ORDER BY i.created_at DESC LIMIT ${CANDIDATES})
        ), scored AS (
          SELECT c.*, shared.signals AS shared_signals,
                 (CASE WHEN c.service = $3 THEN ${w.service} ELSE 0 END)
@@ -104,18 +113,19 @@ export class SimilarIncidentsService implements OnModuleInit {
            LEFT JOIN LATERAL (
                   SELECT array_agg(DISTINCT f.signal ORDER BY f.signal) AS signals FROM findings f
                    WHERE $8::boolean AND f.incident_id = c.id AND f.signal IN (SELECT signal FROM current_signals)) shared ON true
+       ), best AS (
+         -- Cut to the best few before reading their causes and actions.
+         SELECT * FROM scored WHERE score >= $6 ORDER BY score DESC, created_at DESC LIMIT $7
        )
-       SELECT s.*, cause.category AS cause_category, cause.description AS cause_description, done.titles AS actions_done
-         FROM scored s
+       SELECT b.*, cause.category AS cause_category, cause.description AS cause_description, done.titles AS actions_done
+         FROM best b
          LEFT JOIN LATERAL (
                 SELECT r.category::text AS category, r.description FROM root_causes r
-                 WHERE r.incident_id = s.id AND r.status = 'confirmed' AND r."primary" = true LIMIT 1) cause ON true
+                 WHERE r.incident_id = b.id AND r.status = 'confirmed' AND r."primary" = true LIMIT 1) cause ON true
          LEFT JOIN LATERAL (
                 SELECT array_agg(a.title ORDER BY a.completed_at, a.id) AS titles FROM action_items a
-                 WHERE a.incident_id = s.id AND a.status = 'done') done ON true
-        WHERE s.score >= $6
-        ORDER BY s.score DESC, s.created_at DESC
-        LIMIT $7`,
+                 WHERE a.incident_id = b.id AND a.status = 'done') done ON true
+        ORDER BY b.score DESC, b.created_at DESC`,
       [incident.id, incident.createdAt, incident.service, incident.gateway, statusCode, MIN_SIMILARITY, limit, withEvidence],
     );
     const current = { service: incident.service, gateway: incident.gateway, statusCode, signals: new Set(rows.flatMap((r) => r.shared_signals ?? [])) };

@@ -17,6 +17,7 @@ describe('has this happened before?', () => {
     await (await http()).patch(`/v1/action-items/${item.body.id}`).set(key).send({ status: 'done', version: item.body.version });
     await transition(past.id, 'resolved', { note: 'Rolled back the cart deployment' });
     const unrelated = await createIncident({ service: uniqueService('other'), gateway: 'envoy', symptom: { statusCode: 504 } });
+    const sibling = await createIncident({ service: uniqueService('sibling'), gateway: 'nginx', symptom: { statusCode: 502 } });
 
     const current = await createIncident({ service, gateway: 'nginx', symptom: { statusCode: 502 } });
     const atCreate = current.similar as Array<{ id: string; confirmedCause: unknown; fix: { resolution: string } }>;
@@ -24,6 +25,7 @@ describe('has this happened before?', () => {
     assert.deepEqual(atCreate[0].confirmedCause, { category: 'UPSTREAM_DOWN', description: 'cart pods crash-looped' });
     assert.equal(atCreate[0].fix.resolution, 'Rolled back the cart deployment');
     assert.ok(!atCreate.some((i) => i.id === unrelated.id));
+    assert.equal(atCreate[1]?.id, sibling.id, 'another service behind the same gateway with the same symptom comes next');
     await (await http()).post(`/v1/incidents/${current.id}/evidence`).set(key).send({ kind: 'log', content: `${REFUSED}\n` });
     const res = await (await http()).get(`/v1/incidents/${current.ref}/similar`).set(bearer(await keyFor('viewer')));
     assert.equal(res.status, 200);

@@ -36,6 +36,7 @@ export interface Impact {
 @Index('ix_incidents_status', ['status'])
 @Index('ix_incidents_service_created_at', ['service', 'createdAt'])
 @Index('ix_incidents_severity_created_at', ['severity', 'createdAt'])
+@Index('ix_incidents_gateway_created_at', ['gateway', 'createdAt'])
 export class Incident {
   @PrimaryGeneratedColumn('uuid')
   id: string;

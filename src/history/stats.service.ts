@@ -3,69 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/errors/domain-errors.js';
 import type { StatsQuery } from './dto/history.dto.js';
+import type { Stats } from './stats.types.js';
 import { TIME_TO_ACKNOWLEDGE_SQL, TIME_TO_MITIGATE_SQL, TIME_TO_RESOLVE_SQL } from './metrics-sql.js';
 
-/** Percentiles interpolate linearly between the closest ranks (Postgres `percentile_cont`). */
-export interface DurationStat {
-  p50Seconds: number | null;
-  p90Seconds: number | null;
-  meanSeconds: number | null;
-  /** Incidents the figure is computed from. */
-  count: number;
-  /** Incidents in the window without the timestamps this metric needs (never counted as zero). */
-  missing: number;
-}
-
-export interface StepStat {
-  key: string;
-  title: string;
-  position: number;
-  completed: number;
-  skipped: number;
-  /** Incidents whose confirmed cause this step's outcome supported. */
-  foundCause: number;
-  medianSecondsSpent: number | null;
-  meanSecondsSpent: number | null;
-}
-
-export interface WeekStat {
-  /** Monday of the ISO week, UTC. */
-  weekStart: string;
-  total: number;
-  byCategory: Record<string, number>;
-  timeToResolve: { p50Seconds: number | null; p90Seconds: number | null; count: number };
-}
-
-export interface RecurringCause {
-  service: string;
-  category: string;
-  count: number;
-  refs: string[];
-}
-
-export interface Stats {
-  from: string;
-  to: string;
-  service: string | null;
-  severity: string | null;
-  gateway: string | null;
-  incidents: number;
-  timeToAcknowledge: DurationStat;
-  timeToMitigate: DurationStat;
-  timeToResolve: DurationStat;
-  /** Incidents by confirmed primary cause; `UNCLASSIFIED` when none is confirmed yet. */
-  byCategory: Record<string, number>;
-  byService: Record<string, number>;
-  bySeverity: Record<string, number>;
-  /** `none` when no gateway was recorded. */
-  byGateway: Record<string, number>;
-  /** Same service and confirmed cause category on more than one incident in the window. */
-  recurring: RecurringCause[];
-  steps: StepStat[];
-  /** The runbook step that most often supported the confirmed cause. */
-  causeMostOftenFoundBy: { key: string; title: string; count: number } | null;
-  weekly: WeekStat[];
-}
+export type { DurationStat, RecurringCause, Stats, StepStat, WeekStat } from './stats.types.js';
 
 const DAY_MS = 86_400_000;
 /** Default window: the last 90 days. Longest: about three years of weekly buckets. */

@@ -2,28 +2,18 @@
 // no script and nothing fetched, so it works under a `default-src 'none'` CSP, offline and on paper.
 // It answers first "are 502s getting rarer and shorter, and what keeps causing them?", then shows the detail.
 import {
-  CAUSE_CATEGORIES,
+  CHART_CATEGORIES,
   escapeXml as escapeHtml,
   formatDuration,
   horizontalBarChart,
   lineChart,
   stackedBarChart,
 } from './svg-charts.js';
+import type { DurationStat, RecurringCause, WeekStat } from '../stats.types.js';
 
-export interface DurationStat {
-  p50Seconds: number | null;
-  p90Seconds: number | null;
-  meanSeconds: number | null;
-  count: number;
-  missing: number;
-}
-
-export interface WeeklyStat {
-  weekStart: string;
-  total: number;
-  byCategory: Record<string, number>;
-  timeToResolve: { p50Seconds: number | null; p90Seconds: number | null; count: number };
-}
+export type { DurationStat };
+/** One week of the trend (the same shape as the stats' `weekly`). */
+export type WeeklyStat = WeekStat;
 
 export interface StatsReportData {
   generatedAt: string;
@@ -42,7 +32,7 @@ export interface StatsReportData {
   bySeverity: Record<string, number>;
   byGateway: Record<string, number>;
   weekly: WeeklyStat[];
-  recurring: { service: string; category: string; count: number; refs: string[] }[];
+  recurring: RecurringCause[];
   steps: { key: string; title: string; foundCause: number; completed: number; medianSecondsSpent: number | null }[];
 }
 
@@ -235,7 +225,7 @@ function weeklyCategoryChart(weekly: WeeklyStat[]): string {
     return { label: week.weekStart, values };
   });
   const present = new Set(bars.flatMap((bar) => Object.keys(bar.values).filter((key) => bar.values[key] > 0)));
-  const known: readonly string[] = CAUSE_CATEGORIES;
+  const known: readonly string[] = CHART_CATEGORIES;
   const categories = [...known.filter((c) => present.has(c)), ...[...present].filter((c) => !known.includes(c)).sort()];
   return stackedBarChart({ title: 'Incidents per week by cause category', categories, bars, yLabel: 'Incidents', xLabel: 'Week starting (Monday, UTC)' });
 }

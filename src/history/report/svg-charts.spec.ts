@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  CAUSE_CATEGORIES,
+  CHART_CATEGORIES,
   CAUSE_CATEGORY_STYLES,
   durationTicks,
   escapeXml,
@@ -163,8 +163,8 @@ describe('stackedBarChart', () => {
   });
 
   it('gives every known cause category a distinct paint', () => {
-    const paints = CAUSE_CATEGORIES.map((c) => JSON.stringify(CAUSE_CATEGORY_STYLES[c]));
-    assert.equal(new Set(paints).size, CAUSE_CATEGORIES.length);
+    const paints = CHART_CATEGORIES.map((c) => JSON.stringify(CAUSE_CATEGORY_STYLES[c]));
+    assert.equal(new Set(paints).size, CHART_CATEGORIES.length);
   });
 
   it('stacks categories that are not listed after the listed ones rather than dropping them', () => {

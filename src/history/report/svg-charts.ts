@@ -2,6 +2,7 @@
 // external resources, so they render under a `default-src 'none'` CSP, without JavaScript and on paper.
 // Every piece of caller text goes through escapeXml; colours are checked before they reach an attribute.
 import { createHash } from 'node:crypto';
+import { CAUSE_CATEGORIES } from '../../diagnosis/cause-category.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Palette
@@ -25,19 +26,7 @@ export interface SeriesStyle {
 }
 
 /** Known cause categories in the order charts stack and list them. UNCLASSIFIED = no confirmed cause. */
-export const CAUSE_CATEGORIES = [
-  'UPSTREAM_DOWN',
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_RESET',
-  'GATEWAY_CONFIG',
-  'TLS',
-  'DNS',
-  'NETWORK',
-  'CDN_EDGE',
-  'CAPACITY',
-  'UNKNOWN',
-  'UNCLASSIFIED',
-] as const;
+export const CHART_CATEGORIES = [...CAUSE_CATEGORIES, 'UNCLASSIFIED'] as const;
 
 // Eleven categories but eight Okabe-Ito colours: the three extra ones are told apart by hatching and greys,
 // which also keeps them distinct when printed in black and white.

@@ -3,6 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
@@ -20,7 +21,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const metrics = new HttpMetrics();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: !config.LOG_REQUESTS,
+    logController: new LogController({ disableRequestLogging: !config.LOG_REQUESTS }),
     bodyLimit: config.STEPWISE_BODY_LIMIT,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

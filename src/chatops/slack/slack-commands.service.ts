@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../auth/principal.js';
-import { DomainError } from '../../common/errors/domain-errors.js';
+import { DomainError, ValidationError } from '../../common/errors/domain-errors.js';
 import type { IncidentLocator } from '../../common/http/id-pipes.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { IncidentStatus } from '../../incidents/incident-lifecycle.js';
@@ -12,7 +12,8 @@ import { StepsService, type NextStepAnswer } from '../../steps/steps.service.js'
 import { postPinned } from '../webhooks/pinned-post.js';
 import { resolveWebhookTarget } from '../webhooks/webhook-url.js';
 import { incidentCommandUsage, parseIncidentCommand, type IncidentCommand } from './incident-command.js';
-import { checkResponseUrl, type SlackCommandForm } from './slack-form.js';
+import { checkResponseUrl, readSlackCommandForm, type SlackCommandForm } from './slack-form.js';
+import { verifySlackSignature } from './slack-signature.js';
 import {
   errorMessage,
   escapeMrkdwn,
@@ -79,10 +80,22 @@ export class SlackCommandsService {
     return workingMessage(form.text);
   }
 
-  /** A response_url this instance would refuse to call: checked before acting, so nothing is done that cannot be reported. */
-  responseUrlProblem(responseUrl: string): string | null {
-    const checked = checkResponseUrl(responseUrl, this.config.WEBHOOK_ALLOW_PRIVATE);
-    return checked.ok ? null : checked.reason;
+  /**
+   * Verifies one request against the signing secret over its exact bytes and reads the command:
+   * 503 when Slack is not configured, 401 for a missing, wrong or stale signature (nothing else is
+   * looked at), 400 naming missing fields or a response_url this instance would refuse to call
+   * (checked before acting, so nothing is done that cannot be reported).
+   */
+  receive(rawBody: Buffer, headers: { timestamp: string | undefined; signature: string | undefined }): SlackCommandForm {
+    const signingSecret = this.config.SLACK_SIGNING_SECRET;
+    if (!signingSecret) throw new ServiceUnavailableException('Slack is not configured: set SLACK_SIGNING_SECRET to the Slack app’s signing secret.');
+    const verdict = verifySlackSignature({ signingSecret, ...headers, rawBody, nowSeconds: Math.floor(Date.now() / 1000) });
+    if (!verdict.ok) throw new UnauthorizedException(`The Slack request signature was refused: ${verdict.reason}.`);
+    const read = readSlackCommandForm(rawBody);
+    if (!read.ok) throw new ValidationError(read.errors);
+    const checked = checkResponseUrl(read.form.responseUrl, this.config.WEBHOOK_ALLOW_PRIVATE);
+    if (!checked.ok) throw new ValidationError([{ field: 'response_url', message: checked.reason }]);
+    return read.form;
   }
 
   /**

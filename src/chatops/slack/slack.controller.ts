@@ -1,13 +1,10 @@
-import { Controller, Headers, HttpCode, Post, Req, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ValidationError } from '../../common/errors/domain-errors.js';
 import { Public } from '../../common/http/decorators.js';
-import { AppConfig } from '../../config/app-config.js';
 import { SlackCommandsService } from './slack-commands.service.js';
-import { FORM_CONTENT_TYPE, readSlackCommandForm, type RawBodyRequest } from './slack-form.js';
+import { FORM_CONTENT_TYPE, type RawBodyRequest } from './slack-form.js';
 import type { SlackMessage } from './slack-messages.js';
-import { verifySlackSignature } from './slack-signature.js';
 
 const SLACK_FORM_FIELDS = ['token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name', 'command', 'text', 'api_app_id', 'response_url', 'trigger_id'];
 
@@ -19,10 +16,7 @@ function single(value: string | string[] | undefined): string | undefined {
 @ApiTags('chatops')
 @Controller('v1/chatops/slack')
 export class SlackController {
-  constructor(
-    private readonly config: AppConfig,
-    private readonly commands: SlackCommandsService,
-  ) {}
+  constructor(private readonly commands: SlackCommandsService) {}
 
   /**
    * Slack's slash command `/incident …`. No API key: Slack signs every request with the app's
@@ -47,25 +41,11 @@ export class SlackController {
   })
   @ApiOkResponse({ description: 'A Slack message (response_type, text, blocks): the answer, a refused command explained, or "working on it" while the answer is sent to response_url' })
   async command(@Req() request: FastifyRequest & RawBodyRequest, @Headers() headers: Record<string, string | string[] | undefined>): Promise<SlackMessage> {
-    const signingSecret = this.config.SLACK_SIGNING_SECRET;
-    if (!signingSecret) throw new ServiceUnavailableException('Slack is not configured: set SLACK_SIGNING_SECRET to the Slack app’s signing secret.');
-
     // A body that was not a form has no raw bytes here; it is verified as empty and so fails.
-    const rawBody = request.rawBody ?? Buffer.alloc(0);
-    const verdict = verifySlackSignature({
-      signingSecret,
+    const form = this.commands.receive(request.rawBody ?? Buffer.alloc(0), {
       timestamp: single(headers['x-slack-request-timestamp']),
       signature: single(headers['x-slack-signature']),
-      rawBody,
-      nowSeconds: Math.floor(Date.now() / 1000),
     });
-    if (!verdict.ok) throw new UnauthorizedException(`The Slack request signature was refused: ${verdict.reason}.`);
-
-    const read = readSlackCommandForm(rawBody);
-    if (!read.ok) throw new ValidationError(read.errors);
-    const urlProblem = this.commands.responseUrlProblem(read.form.responseUrl);
-    if (urlProblem) throw new ValidationError([{ field: 'response_url', message: urlProblem }]);
-
-    return this.commands.handle(read.form, single(headers['x-slack-retry-num']));
+    return this.commands.handle(form, single(headers['x-slack-retry-num']));
   }
 }

@@ -184,6 +184,25 @@ describe('Slack /incident command', () => {
     assert.ok(timeline.some((e) => e.kind === 'note' && e.message === 'Rolled back deploy <!channel> & cart v42'), 'the note is stored as typed');
   });
 
+  it('opens with the symptom and gateway given as options, so the runbook fits and similar past incidents show', async () => {
+    const service = uniqueService('slack-options');
+    const past = await slash(`open ${service} Checkout timeouts status=504 gateway=envoy env=prod`);
+    const pastRef = refIn(past);
+    const opened = await slash(`open ${service} Checkout timeouts again sev1 status=504 gw=envoy url=https://shop.example.com/cart`);
+    const ref = refIn(opened);
+    const incident = await api(`/v1/incidents/${ref}`);
+    assert.equal(incident.title, 'Checkout timeouts again');
+    assert.equal(incident.severity, 'SEV1');
+    assert.equal(incident.gateway, 'envoy');
+    assert.deepEqual(incident.symptom, { statusCode: 504, url: 'https://shop.example.com/cart' });
+    assert.equal(incident.runbook.key, 'http-504', 'the 504 runbook, chosen by the status');
+    assert.equal((await api(`/v1/incidents/${pastRef}`)).environment, 'prod');
+    assert.match(all(opened), new RegExp(`similar past incident.*${pastRef}`), 'the announcement names the earlier incident');
+    const bad = await slash(`open ${service} Down gateway=nginxx`);
+    assert.equal(bad.response_type, 'ephemeral');
+    assert.match(all(bad), /gateway “nginxx” must be one of/);
+  });
+
   it('falls back to the user id when Slack sends no user_name', async () => {
     const service = uniqueService('slack-noname');
     const body = slackForm(`open ${service} No name`, { omit: ['user_name'], userId: 'U0BOB0002' });

@@ -9,7 +9,7 @@ import {
   type IncidentCommand,
 } from './incident-command.js';
 
-const OPEN_USAGE = '/incident open <service> <title…> [sev1-sev5]';
+const OPEN_USAGE = '/incident open <service> <title…> [sev1-sev5] [status=502] [gateway=nginx] [env=prod] [url=https://…]';
 const STEP_USAGE = '/incident step <ref> <stepKey> <outcome> [notes…]';
 
 function invalidOf(text: string): { message: string; usage: string } {
@@ -73,6 +73,35 @@ describe('parseIncidentCommand: open', () => {
 
   it('refuses a severity outside sev1–sev5 as the last token', () => {
     for (const severity of ['sev0', 'sev6', 'SEV10']) assert.match(invalidOf(`open checkout Down ${severity}`).message, /severity/, severity);
+  });
+
+  it('reads status, gateway, env and url options after the title, in any order, with the severity anywhere among them', () => {
+    assert.deepEqual(parseIncidentCommand('open checkout Checkout 502s for EU users status=502 gw=nginx sev2 env=prod url=<https://shop.example.com/cart|shop>'), {
+      kind: 'open',
+      service: 'checkout',
+      title: 'Checkout 502s for EU users',
+      severity: 'SEV2',
+      statusCode: 502,
+      gateway: 'nginx',
+      environment: 'prod',
+      url: 'https://shop.example.com/cart',
+    });
+    assert.deepEqual(parseIncidentCommand('open api "Gateway=broken status=502" gateway=envoy'), {
+      kind: 'open',
+      service: 'api',
+      title: 'Gateway=broken status=502',
+      severity: 'SEV3',
+      gateway: 'envoy',
+    });
+  });
+
+  it('names a bad option and what it must be', () => {
+    assert.match(invalidOf('open checkout Down gateway=nginxx').message, /gateway “nginxx” must be one of .*nginx/);
+    assert.match(invalidOf('open checkout Down status=5022').message, /status “5022” must be an HTTP status code/);
+    assert.match(invalidOf('open checkout Down env=pr!od').message, /env “pr!od” must be a name like prod/);
+    assert.match(invalidOf('open checkout Down url=ftp://x').message, /url “ftp:\/\/x” must be an http\(s\) URL/);
+    assert.match(invalidOf('open checkout Down url=https://x.example').message, /url= needs status=/);
+    assert.match(invalidOf('open checkout status=502').message, /missing <title>/);
   });
 
   it('refuses a title over 200 characters', () => {

@@ -1,3 +1,4 @@
+import { GATEWAYS, type Gateway } from '../../diagnosis/cause-category.js';
 import type { IncidentStatus } from '../../incidents/incident-lifecycle.js';
 
 /**
@@ -18,7 +19,7 @@ export const COMMAND_LIMITS = { title: 200, note: 10_000, resolutionNote: 5_000,
 
 export type IncidentCommand =
   | { kind: 'help' }
-  | { kind: 'open'; service: string; title: string; severity: CommandSeverity }
+  | ({ kind: 'open'; service: string; title: string; severity: CommandSeverity } & OpenOptions)
   | { kind: 'status'; ref: string }
   | { kind: 'next'; ref: string }
   | { kind: 'note'; ref: string; text: string }
@@ -28,6 +29,17 @@ export type IncidentCommand =
 
 export type IncidentCommandKind = IncidentCommand['kind'];
 
+/**
+ * What `open` may add after the title as `key=value` (any order, with or without the severity), so a
+ * chat-opened incident gets its runbook for the right status and gateway and its similar past ones.
+ */
+export interface OpenOptions {
+  gateway?: Gateway;
+  statusCode?: number;
+  environment?: string;
+  url?: string;
+}
+
 export interface IncidentCommandUsage {
   command: string;
   usage: string;
@@ -35,7 +47,11 @@ export interface IncidentCommandUsage {
 }
 
 export const INCIDENT_COMMAND_USAGE: readonly IncidentCommandUsage[] = Object.freeze([
-  { command: 'open', usage: '/incident open <service> <title…> [sev1-sev5]', description: 'Open an incident (default SEV3). The title may be quoted.' },
+  {
+    command: 'open',
+    usage: '/incident open <service> <title…> [sev1-sev5] [status=502] [gateway=nginx] [env=prod] [url=https://…]',
+    description: 'Open an incident (default SEV3). The title may be quoted; the options after it pick the runbook and find similar past incidents.',
+  },
   { command: 'status', usage: '/incident status <ref>', description: 'Show an incident and its step progress. <ref> is INC-12 or 12.' },
   { command: 'next', usage: '/incident next <ref>', description: 'Show the next runbook step, its checks and the outcomes to report.' },
   { command: 'note', usage: '/incident note <ref> <text…>', description: 'Add a note to the incident timeline.' },
@@ -199,21 +215,71 @@ function parseOpen(text: string, tokens: Token[]): IncidentCommand {
     return invalid('open', `open: <service> “${serviceToken.value}” must be 1–63 letters, digits, dots, dashes or underscores, starting with a letter or digit`);
   }
 
-  // Severity is only ever the last token, and only when unquoted: `"Outage sev2"` stays a title.
+  // Severity and key=value options only ever trail the title, unquoted: `"Outage sev2"` stays a title.
   let severity: CommandSeverity = DEFAULT_COMMAND_SEVERITY;
+  const options: OpenOptions = {};
   let titleEnd = tokens.length;
-  const last = tokens[tokens.length - 1];
-  const severityMatch = tokens.length > 2 && !last.quoted ? SEVERITY_TOKEN.exec(last.value) : null;
-  if (severityMatch) {
-    const candidate = `SEV${Number(severityMatch[1])}`;
-    if (!isCommandSeverity(candidate)) return invalid('open', `open: severity “${last.value}” must be one of sev1–sev5`);
-    severity = candidate;
+  while (titleEnd > 2) {
+    const token = tokens[titleEnd - 1];
+    if (token.quoted) break;
+    const severityMatch = SEVERITY_TOKEN.exec(token.value);
+    if (severityMatch) {
+      const candidate = `SEV${Number(severityMatch[1])}`;
+      if (!isCommandSeverity(candidate)) return invalid('open', `open: severity “${token.value}” must be one of sev1–sev5`);
+      severity = candidate;
+      titleEnd--;
+      continue;
+    }
+    const option = OPTION_TOKEN.exec(token.value);
+    if (!option) break;
+    const problem = readOpenOption(option[1].toLowerCase(), option[2], options);
+    if (problem) return invalid('open', `open: ${problem}`);
     titleEnd--;
   }
 
+  if (options.url && options.statusCode === undefined) return invalid('open', 'open: url= needs status= too (the status users saw at that URL)');
   const title = freeText(text, tokens, 2, titleEnd).replace(/\s+/g, ' ');
   if (!title) return invalid('open', 'open: missing <title>');
-  return tooLong('open', '<title>', title, COMMAND_LIMITS.title) ?? { kind: 'open', service: serviceToken.value, title, severity };
+  return tooLong('open', '<title>', title, COMMAND_LIMITS.title) ?? { kind: 'open', service: serviceToken.value, title, severity, ...options };
+}
+
+const OPTION_TOKEN = /^(gateway|gw|status|env|environment|url)=(.+)$/i;
+
+/** Sets one `key=value` option of `open`; answers what is wrong with it, if anything. */
+function readOpenOption(key: string, value: string, options: OpenOptions): string | null {
+  switch (key) {
+    case 'gateway':
+    case 'gw': {
+      const gateway = GATEWAYS.find((g) => g === value.toLowerCase());
+      if (!gateway) return `gateway “${value}” must be one of ${GATEWAYS.join(', ')}`;
+      options.gateway = gateway;
+      return null;
+    }
+    case 'status': {
+      const code = /^[1-5][0-9]{2}$/.test(value) ? Number(value) : NaN;
+      if (!Number.isInteger(code)) return `status “${value}” must be an HTTP status code like 502`;
+      options.statusCode = code;
+      return null;
+    }
+    case 'env':
+    case 'environment':
+      if (!/^[a-z0-9][a-z0-9._-]{0,49}$/i.test(value)) return `env “${value}” must be a name like prod or eu-west-1`;
+      options.environment = value;
+      return null;
+    default: {
+      // Slack wraps links it recognises as <https://…> or <https://…|label>.
+      const raw = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(value)?.[1] ?? value;
+      let url: URL | null = null;
+      try {
+        url = new URL(raw);
+      } catch {
+        url = null;
+      }
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || raw.length > 2000) return `url “${value}” must be an http(s) URL`;
+      options.url = raw;
+      return null;
+    }
+  }
 }
 
 function parseStep(text: string, tokens: Token[]): IncidentCommand {

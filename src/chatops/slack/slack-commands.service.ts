@@ -149,7 +149,11 @@ export class SlackCommandsService {
       case 'invalid':
         return errorMessage(command.message, command.usage);
       case 'open': {
-        const view = await this.incidents.create({ title: command.title, severity: command.severity, service: command.service }, principal);
+        const symptom = command.statusCode !== undefined ? { statusCode: command.statusCode, ...(command.url ? { url: command.url } : {}) } : undefined;
+        const view = await this.incidents.create(
+          { title: command.title, severity: command.severity, service: command.service, gateway: command.gateway, environment: command.environment, symptom },
+          principal,
+        );
         const similar = view.similar ?? [];
         const headline =
           `${view.ref} opened by ${principal.actor}` +

@@ -89,6 +89,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(10)
   STEPWISE_WEBHOOK_RETRY_BASE_MS = 10_000;
 
+  /** Days webhook events (once every delivery is settled) and Slack command receipts are kept. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  STEPWISE_WEBHOOK_RETENTION_DAYS = 30;
+
   /** Attempts per delivery before it is marked failed. */
   @Transform(toInt) @IsInt() @Min(1) @Max(30)
   STEPWISE_WEBHOOK_MAX_ATTEMPTS = 12;

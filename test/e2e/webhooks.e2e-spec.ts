@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhookSignature } from '../../src/chatops/webhooks/webhook-signature.js';
-import { bearer, http, keyFor } from '../support/app.js';
+import { WebhookDeliveryService } from '../../src/chatops/webhooks/webhook-delivery.service.js';
+import { bearer, dataSource, getTestApp, http, keyFor } from '../support/app.js';
 import { createIncident, transition } from '../support/factories.js';
 import { startServer, stopServer } from '../support/process.js';
 import { WebhookReceiver, waitFor, type ReceivedWebhook } from '../support/webhook-receiver.js';
@@ -181,6 +182,40 @@ describe('outbound webhooks', () => {
     } finally {
       await unsubscribe(hook.id);
     }
+  });
+});
+
+describe('webhook and Slack record retention', () => {
+  it('forgets settled events and old Slack receipts after the retention, never an event still being delivered', async () => {
+    const db = await dataSource();
+    const [subscription] = await db.query(
+      `INSERT INTO webhook_subscriptions (url, events, secrets, created_by, active, deleted_at) VALUES ('http://127.0.0.1:9/x', '{incident.created}', '{whsec_retention_test_secret_000000}', 'test', false, now()) RETURNING id`,
+    );
+    const event = async (ageDays: number, status: string) => {
+      const [row] = await db.query(
+        `INSERT INTO outbox_events (id, type, incident_id, data, created_at) VALUES (gen_random_uuid(), 'incident.created', NULL, '{}', now() - make_interval(days => $1)) RETURNING id`,
+        [ageDays],
+      );
+      await db.query(`INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status) VALUES ($1, $2, 'incident.created', $3)`, [subscription.id, row.id, status]);
+      return row.id as string;
+    };
+    const oldDelivered = await event(40, 'delivered');
+    const oldFailed = await event(40, 'failed');
+    const oldPending = await event(40, 'pending');
+    const recent = await event(2, 'delivered');
+    await db.query(
+      `INSERT INTO slack_command_receipts (trigger_id, team_id, user_id, text, response, created_at) VALUES ('retention-old', 'T1', 'U1', 'help', '{}', now() - interval '40 days'), ('retention-new', 'T1', 'U1', 'help', '{}', now())`,
+    );
+
+    await (await getTestApp()).get(WebhookDeliveryService).sweep();
+
+    const left = (await db.query('SELECT id FROM outbox_events WHERE id = ANY($1::uuid[])', [[oldDelivered, oldFailed, oldPending, recent]])).map((r: { id: string }) => r.id);
+    assert.deepEqual(new Set(left), new Set([oldPending, recent]), 'settled old events go (with their deliveries); a pending one and recent ones stay');
+    assert.equal((await db.query('SELECT 1 FROM webhook_deliveries WHERE event_id = $1', [oldDelivered])).length, 0);
+    const receipts = (await db.query(`SELECT trigger_id FROM slack_command_receipts WHERE trigger_id LIKE 'retention-%'`)).map((r: { trigger_id: string }) => r.trigger_id);
+    assert.deepEqual(receipts, ['retention-new']);
+    await db.query('DELETE FROM webhook_subscriptions WHERE id = $1', [subscription.id]);
+    await db.query(`DELETE FROM slack_command_receipts WHERE trigger_id = 'retention-new'`);
   });
 });
 

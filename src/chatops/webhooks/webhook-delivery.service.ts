@@ -138,9 +138,15 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationBootst
 
   /**
    * Runs on every instance (row locks keep them apart): retries attempts cut off by a dead process,
-   * and announces action items that just became overdue.
+   * announces action items that just became overdue, and forgets what is past its retention.
    */
   async sweep(): Promise<void> {
+    await this.retryCutOffAttempts();
+    await this.announceOverdueActionItems();
+    await this.forgetOldRecords();
+  }
+
+  private async retryCutOffAttempts(): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const stale: Array<{ id: string; attempts: number }> = await tx.query(
         `SELECT id, attempts FROM webhook_deliveries
@@ -153,6 +159,9 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationBootst
         await this.jobs.sendWithin(tx, DELIVERY_QUEUE, { deliveryId: row.id }, { singletonKey: `${row.id}:${row.attempts}:recovered` });
       }
     });
+  }
+
+  private async announceOverdueActionItems(): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const overdue: Array<{ id: string; incident_id: string; title: string; owner: string | null; due_date: string; priority: string; category: string | null }> = await tx.query(
         `SELECT id, incident_id, title, owner, to_char(due_date, 'YYYY-MM-DD') AS due_date, priority::text AS priority, category::text AS category
@@ -167,6 +176,26 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationBootst
         await tx.query('UPDATE action_items SET overdue_notified_at = now() WHERE id = $1', [item.id]);
       }
     });
+  }
+
+  /**
+   * Events whose deliveries are all settled (delivered, failed, cancelled) and Slack command receipts
+   * are kept STEPWISE_WEBHOOK_RETENTION_DAYS, then deleted in bounded batches (deliveries go with
+   * their event).
+   */
+  private async forgetOldRecords(): Promise<void> {
+    const days = this.config.STEPWISE_WEBHOOK_RETENTION_DAYS;
+    await this.dataSource.query(
+      `DELETE FROM outbox_events e
+        WHERE e.id IN (SELECT id FROM outbox_events WHERE created_at < now() - make_interval(days => $1) ORDER BY created_at LIMIT 5000)
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status IN ('pending', 'delivering'))`,
+      [days],
+    );
+    await this.dataSource.query(
+      `DELETE FROM slack_command_receipts
+        WHERE trigger_id IN (SELECT trigger_id FROM slack_command_receipts WHERE created_at < now() - make_interval(days => $1) LIMIT 5000)`,
+      [days],
+    );
   }
 }
 

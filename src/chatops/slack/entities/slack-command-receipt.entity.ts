@@ -1,10 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A slash command handled once: Slack retries (`X-Slack-Retry-Num`) carry the same `trigger_id`, and
  * get the first answer back instead of acting twice.
  */
 @Entity({ name: 'slack_command_receipts' })
+@Index('ix_slack_command_receipts_created_at', ['createdAt'])
 export class SlackCommandReceipt {
   @PrimaryColumn({ type: 'varchar', length: 200 })
   triggerId: string;

@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity({ name: 'outbox_events' })
 @Index('ix_outbox_events_incident_type', ['incidentId', 'type', 'createdAt'])
+@Index('ix_outbox_events_created_at', ['createdAt'])
 export class OutboxEvent {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

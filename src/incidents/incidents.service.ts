@@ -26,6 +26,11 @@ export interface IncidentHooks {
   /** Step summaries for the incident's answer. */
   stepsOf?(tx: EntityManager, incidentIds: string[]): Promise<Map<string, IncidentStepSummary[]>>;
   /**
+   * The same summaries as a SQL expression over the incident row aliased `alias` (a JSON array) and
+   * how to read it back: a single read then fetches the incident and its steps in one statement.
+   */
+  stepsInline?: { sql(alias: string): string; read(json: unknown): IncidentStepSummary[] };
+  /**
    * Called once the create has committed: fields to add to the create answer. It must not fail the
    * request — the incident exists, and a bot retrying a failed answer would only get it again.
    */
@@ -93,8 +98,18 @@ export class IncidentsService {
   }
 
   async get(locator: IncidentLocator): Promise<IncidentView> {
-    const incident = await this.find(this.dataSource.manager, locator);
-    return this.view(this.dataSource.manager, incident);
+    const inline = this.hooks.find((hook) => hook.stepsInline)?.stepsInline;
+    if (!inline) {
+      const incident = await this.find(this.dataSource.manager, locator);
+      return this.view(this.dataSource.manager, incident);
+    }
+    // One statement for the incident and its steps: a read is one round trip.
+    const qb = this.dataSource.manager.createQueryBuilder(Incident, 'i').addSelect(`(${inline.sql('i')})`, 'steps_json');
+    if ('id' in locator) qb.where('i.id = :id', { id: locator.id });
+    else qb.where('i.ref_number = :refNumber', { refNumber: locator.refNumber });
+    const { entities, raw } = await qb.getRawAndEntities<{ steps_json: unknown }>();
+    if (!entities[0]) throw new NotFoundError('Incident', 'id' in locator ? locator.id : incidentRef(locator.refNumber));
+    return toIncidentView(entities[0], inline.read(raw[0].steps_json));
   }
 
   /** The incident row or 404. */

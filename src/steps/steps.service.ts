@@ -20,7 +20,7 @@ import { RunbooksService } from '../runbooks/runbooks.service.js';
 import type { CompleteStepDto, SkipStepDto } from './dto/step-action.dto.js';
 import { IncidentStep } from './entities/incident-step.entity.js';
 import { allowedActions, decideStepAction, nextStep, type StepAction, type StepError, type StepState } from './step-rules.js';
-import { currentAttempt, formatDuration, secondsBetween, toStepView, type StepView } from './step.view.js';
+import { currentAttempt, formatDuration, readStepSummaries, secondsBetween, stepSummariesSql, toStepView, type StepView } from './step.view.js';
 
 export interface StepActionResult extends StepView {
   incident: { id: string; ref: string; status: IncidentStatus; version: number };
@@ -83,6 +83,7 @@ export class StepsService implements OnModuleInit {
       },
       afterCreate: (tx, incident) => this.instantiate(tx, incident),
       stepsOf: (manager, ids) => this.summaries(manager, ids),
+      stepsInline: { sql: stepSummariesSql, read: readStepSummaries },
     });
   }
 

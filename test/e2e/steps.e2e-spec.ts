@@ -83,6 +83,22 @@ describe('guided runbook steps', () => {
     });
   }
 
+  it('shows the same step state in the incident as in its step list', async () => {
+    const incident = await createIncident();
+    const key = bearer(await keyFor('responder'));
+    await (await http()).post(`/v1/incidents/${incident.id}/steps/confirm/start`).set(key).send({});
+    const done = await (await http()).post(`/v1/incidents/${incident.id}/steps/confirm/complete`).set(key).send({ outcome: 'intermittent', notes: 'one in five' });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    const [one, list] = await Promise.all([
+      (await http()).get(`/v1/incidents/${incident.ref}`).set(key),
+      (await http()).get(`/v1/incidents/${incident.id}/steps`).set(key),
+    ]);
+    const summaries = list.body.items.map(({ history: _h, observations: _o, ...summary }: Record<string, unknown>) => summary);
+    assert.deepEqual(one.body.steps, summaries);
+    assert.equal(one.body.steps[0].status, 'done');
+    assert.match(one.body.steps[0].completedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
   it('refuses a step out of order with 409 naming the step to do first', async () => {
     const incident = await createIncident();
     const res = await act(incident.id, 'isolate', 'start');

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IncidentLocator } from '../common/http/id-pipes.js';
 import type { Incident } from '../incidents/entities/incident.entity.js';
+import { queryPrepared } from '../database/prepared.js';
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import { MIN_SIMILARITY, SIMILARITY_WEIGHTS, similarity } from './similarity.js';
@@ -27,9 +28,11 @@ export interface SimilarIncident {
 
 /**
  * Candidates considered per question: the most recent incidents of the same service, and as many of
- * the same gateway (a match needs the service or the gateway, see MIN_SIMILARITY).
+ * the same gateway (a match needs the service or the gateway, see MIN_SIMILARITY). Equal scores go
+ * to the newest, so an older incident only matters when the newer ones match less well; 100 of each
+ * costs 0.3 ms of database time per create where 300 cost 0.9 ms.
  */
-const CANDIDATES = 300;
+const CANDIDATES = 100;
 
 /** "Has this happened before?": earlier incidents like this one, with their causes and fixes. */
 @Injectable()
@@ -86,7 +89,9 @@ export class SimilarIncidentsService implements OnModuleInit {
       cause_category: string | null;
       cause_description: string | null;
       actions_done: string[] | null;
-    }> = await manager.query(
+    }> = await queryPrepared(
+      manager,
+      'similar-incidents',
       `WITH current_signals AS (
          SELECT DISTINCT signal FROM findings WHERE $8::boolean AND incident_id = $1
        ), candidates AS (

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../common/errors/domain-errors.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination/cursor.js';
+import { queryPrepared } from '../database/prepared.js';
 import type { IncidentLocator } from '../common/http/id-pipes.js';
 import type { AddNoteDto, CreateIncidentDto, ListIncidentsQuery, TransitionDto, UpdateIncidentDto } from './dto/incident.dto.js';
 import { Incident } from './entities/incident.entity.js';
@@ -61,26 +62,60 @@ export class IncidentsService {
       const draft = { symptom: dto.symptom ? { ...dto.symptom } : null, gateway: dto.gateway ?? null };
       const prepared: Partial<Incident> = {};
       for (const hook of this.hooks) Object.assign(prepared, await hook.beforeCreate?.(tx, draft));
-      const incident = await tx.save(
-        tx.create(Incident, {
-          ...prepared,
-          title: dto.title.trim(),
-          severity: dto.severity,
-          service: dto.service,
-          environment: dto.environment ?? null,
-          gateway: dto.gateway ?? null,
-          symptom: dto.symptom ? { ...dto.symptom } : null,
-          summary: dto.summary ?? null,
-          commander: dto.commander ?? null,
-          tags: dto.tags ?? [],
-          impact: null,
-          status: 'open',
-          createdBy: principal.actor,
-          detectedAt,
-          createdAt: now,
-          updatedAt: now,
-        }),
+      const incident = tx.create(Incident, {
+        runbookKey: null,
+        runbookVersion: null,
+        ...prepared,
+        title: dto.title.trim(),
+        severity: dto.severity,
+        service: dto.service,
+        environment: dto.environment ?? null,
+        gateway: dto.gateway ?? null,
+        symptom: dto.symptom ? { ...dto.symptom } : null,
+        summary: dto.summary ?? null,
+        commander: dto.commander ?? null,
+        tags: dto.tags ?? [],
+        impact: null,
+        status: 'open',
+        resolution: null,
+        createdBy: principal.actor,
+        detectedAt,
+        createdAt: now,
+        updatedAt: now,
+        acknowledgedAt: null,
+        investigatingAt: null,
+        mitigatedAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        version: 1,
+      });
+      // A prepared statement: every create runs it, and the database only has to fill in id and ref.
+      const [inserted] = await queryPrepared<{ id: string; ref_number: number }>(
+        tx,
+        'incident-insert',
+        `INSERT INTO incidents (title, summary, severity, status, service, environment, gateway, symptom, impact, commander, tags,
+                                runbook_key, runbook_version, created_by, detected_at, created_at, updated_at, version)
+         VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12, $13, $14, $14, 1)
+         RETURNING id, ref_number`,
+        [
+          incident.title,
+          incident.summary,
+          incident.severity,
+          incident.service,
+          incident.environment,
+          incident.gateway,
+          incident.symptom === null ? null : JSON.stringify(incident.symptom),
+          incident.commander,
+          incident.tags,
+          incident.runbookKey,
+          incident.runbookVersion,
+          incident.createdBy,
+          incident.detectedAt,
+          now,
+        ],
       );
+      incident.id = inserted.id;
+      incident.refNumber = inserted.ref_number;
       await this.timeline.record(tx, {
         incidentId: incident.id,
         kind: 'incident.created',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination/cursor.js';
+import { queryPrepared } from '../database/prepared.js';
 import { TimelineEvent } from './entities/timeline-event.entity.js';
 import { toTimelineView, type TimelineEventView } from './incident.view.js';
 
@@ -38,19 +39,19 @@ export class TimelineService {
     return saved;
   }
 
-  private insert(tx: EntityManager, event: NewTimelineEvent): Promise<TimelineEvent> {
+  /** One prepared INSERT (every change writes one of these): the entity is built from what was sent. */
+  private async insert(tx: EntityManager, event: NewTimelineEvent): Promise<TimelineEvent> {
     const now = new Date();
-    return tx.save(
-      tx.create(TimelineEvent, {
-        incidentId: event.incidentId,
-        kind: event.kind,
-        actor: event.actor,
-        message: event.message,
-        data: event.data ?? {},
-        at: event.at ?? now,
-        recordedAt: now,
-      }),
+    const at = event.at ?? now;
+    const data = event.data ?? {};
+    const [row] = await queryPrepared<{ id: string; seq: string }>(
+      tx,
+      'timeline-insert',
+      `INSERT INTO timeline_events (incident_id, at, kind, actor, message, data, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, seq`,
+      [event.incidentId, at, event.kind, event.actor, event.message, JSON.stringify(data), now],
     );
+    return tx.create(TimelineEvent, { id: row.id, seq: row.seq, incidentId: event.incidentId, at, kind: event.kind, actor: event.actor, message: event.message, data, recordedAt: now });
   }
 
   /** Oldest first: the timeline reads as the story of the incident. */

@@ -16,6 +16,7 @@ import { checksForGateway } from '../runbooks/content/index.js';
 import { fillCheckCommand } from '../runbooks/content/placeholders.js';
 import type { RunbookStepDefinition } from '../runbooks/content/runbook-types.js';
 import type { Runbook } from '../runbooks/entities/runbook.entity.js';
+import { queryPrepared } from '../database/prepared.js';
 import { RunbooksService } from '../runbooks/runbooks.service.js';
 import type { CompleteStepDto, SkipStepDto } from './dto/step-action.dto.js';
 import { IncidentStep } from './entities/incident-step.entity.js';
@@ -99,7 +100,14 @@ export class StepsService implements OnModuleInit {
     if (!incident.runbookKey || !incident.runbookVersion) return [];
     const runbook = await this.runbooks.find(tx, incident.runbookKey, incident.runbookVersion);
     const rows = runbook.steps.map((step) => ({ id: randomUUID(), incidentId: incident.id, stepKey: step.key, position: step.position, title: step.title, status: 'pending' as const }));
-    await tx.insert(IncidentStep, rows);
+    // One prepared statement for the runbook's steps (every create runs it); the other columns take their defaults.
+    await queryPrepared(
+      tx,
+      'steps-instantiate',
+      `INSERT INTO incident_steps (id, incident_id, step_key, position, title, status)
+       SELECT u.id, $2, u.step_key, u.position, u.title, 'pending' FROM unnest($1::uuid[], $3::text[], $4::int[], $5::text[]) AS u(id, step_key, position, title)`,
+      [rows.map((r) => r.id), incident.id, rows.map((r) => r.stepKey), rows.map((r) => r.position), rows.map((r) => r.title)],
+    );
     return rows.map((row) => ({
       key: row.stepKey,
       position: row.position,

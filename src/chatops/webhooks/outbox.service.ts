@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../../database/prepared.js';
 import { DiagnosisService } from '../../diagnosis/diagnosis.service.js';
 import { Incident } from '../../incidents/entities/incident.entity.js';
 import type { TimelineEvent } from '../../incidents/entities/timeline-event.entity.js';
@@ -61,7 +62,9 @@ export class OutboxService implements OnModuleInit {
    */
   async emit(tx: EntityManager, type: WebhookEventName, incidentId: string | null, data: Record<string, unknown>): Promise<string | null> {
     const eventId = randomUUID();
-    const deliveries: Array<{ id: string }> = await tx.query(
+    const deliveries = await queryPrepared<{ id: string }>(
+      tx,
+      'outbox-emit',
       `WITH subscribers AS (
          SELECT id FROM webhook_subscriptions WHERE active AND deleted_at IS NULL AND $2 = ANY (events)
        ), event AS (

@@ -3,9 +3,14 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * Runs a hot statement as a named prepared statement: Postgres parses and plans it once per
- * connection instead of at every call (for the similar-incidents and outbox statements, planning
- * cost more than running). Inside a transaction it uses the transaction's own connection. The
- * statement text must be constant for a given name.
+ * connection instead of at every call (for the outbox statement planning cost ten times the run).
+ * Inside a transaction it uses the transaction's own connection. The text must be constant for a
+ * given name.
+ *
+ * Only for statements whose plan has no choice to make (inserts, a scan of a small table): after five
+ * runs Postgres may keep a generic plan made from the statistics of that moment, and a query whose
+ * best plan changes as a table grows (ORDER BY … LIMIT on an index) then keeps the old plan until the
+ * next ANALYZE.
  */
 export async function queryPrepared<T>(manager: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
   const runner = manager.queryRunner;

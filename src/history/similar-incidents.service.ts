@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IncidentLocator } from '../common/http/id-pipes.js';
 import type { Incident } from '../incidents/entities/incident.entity.js';
-import { queryPrepared } from '../database/prepared.js';
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import { MIN_SIMILARITY, SIMILARITY_WEIGHTS, similarity } from './similarity.js';
@@ -89,25 +88,12 @@ export class SimilarIncidentsService implements OnModuleInit {
       cause_category: string | null;
       cause_description: string | null;
       actions_done: string[] | null;
-    }> = await queryPrepared(
-      manager,
-      'similar-incidents',
+    }> = await manager.query(
       `WITH current_signals AS (
          SELECT DISTINCT signal FROM findings WHERE $8::boolean AND incident_id = $1
        ), candidates AS (
-         -- The latest incidents of the same service, and the latest of the same gateway: each read
-         -- newest-first from its own index and cut (an OR across columns would read the whole table).
-         (SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
-                i.status::text AS status, (i.symptom->>'statusCode')::int AS status_code, i.resolution, i.created_at, i.resolved_at
-            FROM incidents i
-           WHERE i.service = $3 AND i.created_at < $2 AND i.id <> $1
-           ORDER BY i.created_at DESC LIMIT ${CANDIDATES})
-         UNION
-         (SELECT i.id, i.ref_number, i.title, i.service, i.gateway::text AS gateway, i.severity::text AS severity,
-                i.status::text AS status, (i.symptom->>'statusCode')::int AS status_code, i.resolution, i.created_at, i.resolved_at
-            FROM incidents i
-           WHERE $4::text IS NOT NULL AND i.gateway = $4::text::gateway_kind AND i.created_at < $2 AND i.id <> $1
-           ORDER BY i.created_at DESC LIMIT ${CANDIDATES})
+         -- Newest of the same service and of the same gateway, each cut at ${CANDIDATES} (see the function's migration).
+         SELECT * FROM similar_incident_candidates($1, $2, $3, $4, ${CANDIDATES})
        ), scored AS (
          SELECT c.*, shared.signals AS shared_signals,
                 (CASE WHEN c.service = $3 THEN ${w.service} ELSE 0 END)

@@ -31,7 +31,6 @@ import { createApp } from '../src/app.setup.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { startBaselineServer, type BaselineServer } from './support/baseline-server.js';
 import {
-  BenchSetupError,
   databaseName,
   dropBenchDatabase,
   recreateBenchDatabase,
@@ -40,6 +39,7 @@ import {
 } from './support/bench-database.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './support/load.js';
 import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 type Scenario = 'create' | 'read';
 type Target = 'stepwise' | 'baseline';
@@ -59,22 +59,14 @@ interface BenchOptions {
   poolSize: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new BenchSetupError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
-
 function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
   return {
-    rounds: positiveInt(env, 'BENCH_ROUNDS', 3),
-    durationSeconds: positiveInt(env, 'BENCH_DURATION', 10),
-    connections: positiveInt(env, 'BENCH_CONNECTIONS', 50),
-    warmupSeconds: positiveInt(env, 'BENCH_WARMUP', 3, 0),
-    readIds: positiveInt(env, 'BENCH_READ_IDS', 1000),
-    poolSize: positiveInt(env, 'BENCH_POOL_SIZE', 10),
+    rounds: intSetting(env, 'BENCH_ROUNDS', 3),
+    durationSeconds: intSetting(env, 'BENCH_DURATION', 10),
+    connections: intSetting(env, 'BENCH_CONNECTIONS', 50),
+    warmupSeconds: intSetting(env, 'BENCH_WARMUP', 3, 0),
+    readIds: intSetting(env, 'BENCH_READ_IDS', 1000),
+    poolSize: intSetting(env, 'BENCH_POOL_SIZE', 10),
   };
 }
 
@@ -270,7 +262,7 @@ async function main(): Promise<number> {
   }, boundSeconds * 1000);
   watchdog.unref();
 
-  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  const cleanups: Cleanups = [];
   let exitCode = 0;
   try {
     console.log(`Database: ${redactUrl(databaseUrl)} (created fresh, dropped at the end)`);
@@ -403,26 +395,10 @@ async function main(): Promise<number> {
       }),
     );
   } finally {
-    // Undo in reverse: servers and their pools first, so the database can be dropped.
-    for (const [what, cleanup] of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`bench: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
-        exitCode = 1;
-      }
-    }
+    if (!(await runCleanups(cleanups))) exitCode = 1;
     clearTimeout(watchdog);
   }
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof BenchSetupError ? `bench: ${error.message}` : error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -27,7 +27,8 @@
  *
  * Exits 0 when it measured, goals met or not; 1 when it could not measure, a request failed, the
  * API and the direct SQL disagreed, the text search did not use the GIN index
- * (ix_incident_search_document) or the stats read the incidents table with a sequential scan.
+ * (ix_incident_search_document) or the stats read the incidents table with a sequential scan (plan
+ * checks gate runs of 50,000 incidents or more; on smaller tables a sequential scan is the right plan).
  */
 import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,16 +42,19 @@ import { loadConfig } from '../src/config/app-config.js';
 import type { SearchHistoryQuery, StatsQuery } from '../src/history/dto/history.dto.js';
 import { buildHistorySearchSql } from '../src/history/history-search.service.js';
 import { buildStatsSql } from '../src/history/stats.service.js';
-import { BenchSetupError, databaseName, dropBenchDatabase, recreateBenchDatabase, redactUrl, resolveBenchDatabaseUrl } from './support/bench-database.js';
+import { databaseName, dropBenchDatabase, recreateBenchDatabase, redactUrl, resolveBenchDatabaseUrl } from './support/bench-database.js';
 import { loadHistory, type HistoryLoadReport } from './support/history-data.js';
 import { explain, type PlanSummary } from './support/history-plans.js';
 import { searchQueries, statsQueries, toQueryString, type NamedQuery } from './support/history-queries.js';
 import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 const DEFAULT_DATABASE = 'stepwise_bench_history';
 const HISTORY_DAYS = 730;
 const GOALS = { searchP95Ms: 50, statsP95Ms: 250, maxRatio: 2 } as const;
 const BUSY_WARNING_PERCENT = 15;
+/** From this many incidents on, a plan check that fails fails the run. */
+const PLAN_GATE_INCIDENTS = 50_000;
 
 type Kind = 'search' | 'stats';
 type Path = 'api' | 'direct';
@@ -65,22 +69,14 @@ interface BenchOptions {
   keep: boolean;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new BenchSetupError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
-
 function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
   return {
-    incidents: positiveInt(env, 'BENCH_INCIDENTS', 100_000, 100),
-    requests: positiveInt(env, 'BENCH_REQUESTS', 200),
-    warmupPasses: positiveInt(env, 'BENCH_WARMUP', 2, 0),
-    seed: positiveInt(env, 'BENCH_SEED', 1),
-    batchIncidents: positiveInt(env, 'BENCH_BATCH', 1000),
-    poolSize: positiveInt(env, 'BENCH_POOL_SIZE', 10),
+    incidents: intSetting(env, 'BENCH_INCIDENTS', 100_000, 100),
+    requests: intSetting(env, 'BENCH_REQUESTS', 200),
+    warmupPasses: intSetting(env, 'BENCH_WARMUP', 2, 0),
+    seed: intSetting(env, 'BENCH_SEED', 1),
+    batchIncidents: intSetting(env, 'BENCH_BATCH', 1000),
+    poolSize: intSetting(env, 'BENCH_POOL_SIZE', 10),
     keep: ['1', 'true', 'yes'].includes((env.BENCH_KEEP ?? '').trim().toLowerCase()),
   };
 }
@@ -269,7 +265,7 @@ async function main(): Promise<number> {
   }, boundSeconds * 1000);
   watchdog.unref();
 
-  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  const cleanups: Cleanups = [];
   let exitCode = 0;
   try {
     console.log(`Database: ${redactUrl(databaseUrl)} (created fresh, ${options.keep ? 'kept at the end (BENCH_KEEP)' : 'dropped at the end'})`);
@@ -445,7 +441,10 @@ async function main(): Promise<number> {
     if (textWithoutGin.length) console.log(`  note  text searches not using the GIN index: ${textWithoutGin.join('; ')}`);
     if (statsSeqScan.length) console.log(`  note  stats windows with a Seq Scan on incidents: ${statsSeqScan.join('; ')}`);
     if (statsJit.length) console.log(`  note  stats windows compiled with JIT: ${statsJit.join('; ')}`);
-    if (checks.some((c) => c.gate !== false && !c.pass)) exitCode = 1;
+    // On a small table a sequential scan is the right plan: the plan checks gate large runs only.
+    const gated = options.incidents >= PLAN_GATE_INCIDENTS;
+    if (!gated) console.log(`  (plan checks inform only below ${PLAN_GATE_INCIDENTS.toLocaleString('en-US')} incidents)`);
+    if (gated && checks.some((c) => c.gate !== false && !c.pass)) exitCode = 1;
     const share = (value: number | null) => (value === null ? 'unknown' : `${value}%`);
     console.log(`Other processes used ${share(disturbance.search)} (search) and ${share(disturbance.stats)} (stats) of the machine while measuring.`);
     for (const kind of ['search', 'stats'] as const) {
@@ -495,26 +494,10 @@ async function main(): Promise<number> {
     console.error(`bench: ${error.message}`);
     exitCode = 1;
   } finally {
-    // Undo in reverse: the server and the connection first, so the database can be dropped.
-    for (const [what, cleanup] of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error(`bench: could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
-        exitCode = 1;
-      }
-    }
+    if (!(await runCleanups(cleanups))) exitCode = 1;
     clearTimeout(watchdog);
   }
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof BenchSetupError ? `bench: ${error.message}` : error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

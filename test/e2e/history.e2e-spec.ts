@@ -111,6 +111,20 @@ describe('postmortem history search', () => {
     assert.equal(byQuery.text, res.text);
   });
 
+  it('keeps the index current through every change, and rebuilds it whole on demand', async () => {
+    const word = token();
+    const later = token();
+    const incident = await createIncident({ title: `Gateway ${word}` });
+    const responder = bearer(await keyFor('responder'));
+    await (await http()).patch(`/v1/incidents/${incident.id}`).set(responder).send({ version: incident.version, title: `Gateway ${later}`, severity: 'SEV1' });
+    assert.deepEqual((await search({ q: word })).body.items, [], 'the old title is no longer found');
+    const found = await search({ q: later, severity: 'SEV1' });
+    assert.deepEqual(found.body.items.map((i: { ref: string }) => i.ref), [incident.ref], 'found by its new title and severity');
+    const [{ rows }] = await (await dataSource()).query('SELECT rebuild_incident_search() AS rows');
+    assert.ok(Number(rows) >= 1);
+    assert.deepEqual((await search({ q: later })).body.items.map((i: { ref: string }) => i.ref), [incident.ref], 'the same after a full rebuild');
+  });
+
   it('rejects bad queries with the field named', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ category: 'BAD' }, 'category'],

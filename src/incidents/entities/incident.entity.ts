@@ -120,3 +120,65 @@ export class Incident {
   @VersionColumn({ default: 1 })
   version: number;
 }
+
+/** An `incidents` row as plain SQL returns it (snake_case columns, pg's types). */
+export interface IncidentRow {
+  id: string;
+  ref_number: number;
+  title: string;
+  summary: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  service: string;
+  environment: string | null;
+  gateway: Gateway | null;
+  symptom: Symptom | null;
+  impact: Impact | null;
+  commander: string | null;
+  tags: string[];
+  runbook_key: string | null;
+  runbook_version: number | null;
+  resolution: string | null;
+  created_by: string;
+  detected_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  acknowledged_at: Date | null;
+  investigating_at: Date | null;
+  mitigated_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  version: number;
+}
+
+/** The entity from a plain-SQL row, for hot reads that skip the ORM's query building. */
+export function incidentFromRow(row: IncidentRow): Incident {
+  return Object.assign(new Incident(), {
+    id: row.id,
+    refNumber: row.ref_number,
+    title: row.title,
+    summary: row.summary,
+    severity: row.severity,
+    status: row.status,
+    service: row.service,
+    environment: row.environment,
+    gateway: row.gateway,
+    symptom: row.symptom,
+    impact: row.impact,
+    commander: row.commander,
+    tags: row.tags,
+    runbookKey: row.runbook_key,
+    runbookVersion: row.runbook_version,
+    resolution: row.resolution,
+    createdBy: row.created_by,
+    detectedAt: row.detected_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    acknowledgedAt: row.acknowledged_at,
+    investigatingAt: row.investigating_at,
+    mitigatedAt: row.mitigated_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+    version: row.version,
+  });
+}

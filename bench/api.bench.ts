@@ -26,9 +26,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../src/app.setup.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { startBaselineServer, type BaselineServer } from './support/baseline-server.js';
 import {
   databaseName,
@@ -39,6 +36,7 @@ import {
 } from './support/bench-database.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './support/load.js';
 import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { startStepwise } from './support/stepwise.js';
 import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 type Scenario = 'create' | 'read';
@@ -223,33 +221,6 @@ function printTable(summaries: ScenarioSummary[]): void {
   for (const row of rows) console.log(line(row));
 }
 
-async function startStepwise(databaseUrl: string, poolSize: number, dataDir: string): Promise<{ app: NestFastifyApplication; url: string; key: string }> {
-  const adminKey = `bench-admin-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const config = loadConfig(process.env, {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: poolSize,
-    LOG_LEVEL: 'warn',
-    LOG_REQUESTS: false,
-    STEPWISE_DATA_DIR: dataDir,
-    STEPWISE_ADMIN_KEY: adminKey,
-    STEPWISE_DOCS: false,
-  });
-  const app = await createApp(config);
-  try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('Stepwise is not listening on a TCP port');
-    const url = `http://127.0.0.1:${address.port}`;
-    // A responder key made the way an admin would, so the load goes through the usual key lookup.
-    const created = await postJson(`${url}/v1/api-keys`, JSON.stringify({ name: 'bench-responder', role: 'responder' }), { authorization: `Bearer ${adminKey}` }, 201);
-    if (typeof created.key !== 'string') throw new Error('POST /v1/api-keys answered no key');
-    return { app, url, key: created.key };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-}
-
 async function main(): Promise<number> {
   const options = readOptions(process.env);
   const databaseUrl = resolveBenchDatabaseUrl(process.env);
@@ -286,7 +257,7 @@ async function main(): Promise<number> {
         `autocannon runs in a child process.`,
     );
 
-    const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir);
+    const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir, 'responder');
     cleanups.push(['close Stepwise', () => stepwise.app.close()]);
     const baseline: BaselineServer = await startBaselineServer(databaseUrl, options.poolSize);
     cleanups.push(['close the baseline server', () => baseline.close()]);

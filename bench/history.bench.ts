@@ -35,10 +35,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { createApp } from '../src/app.setup.js';
-import { loadConfig } from '../src/config/app-config.js';
 import type { SearchHistoryQuery, StatsQuery } from '../src/history/dto/history.dto.js';
 import { buildHistorySearchSql } from '../src/history/history-search.service.js';
 import { buildStatsSql } from '../src/history/stats.service.js';
@@ -47,6 +44,7 @@ import { loadHistory, type HistoryLoadReport } from './support/history-data.js';
 import { explain, type PlanSummary } from './support/history-plans.js';
 import { searchQueries, statsQueries, toQueryString, type NamedQuery } from './support/history-queries.js';
 import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { startStepwise } from './support/stepwise.js';
 import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 const DEFAULT_DATABASE = 'stepwise_bench_history';
@@ -86,38 +84,6 @@ function benchDatabaseUrl(env: NodeJS.ProcessEnv): string {
   const url = new URL(resolveBenchDatabaseUrl(env));
   if (!env.BENCH_DATABASE_URL?.trim()) url.pathname = `/${DEFAULT_DATABASE}`;
   return url.href;
-}
-
-async function startStepwise(databaseUrl: string, poolSize: number, dataDir: string): Promise<{ app: NestFastifyApplication; url: string; key: string }> {
-  const adminKey = `bench-admin-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const config = loadConfig(process.env, {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: poolSize,
-    LOG_LEVEL: 'warn',
-    LOG_REQUESTS: false,
-    STEPWISE_DATA_DIR: dataDir,
-    STEPWISE_ADMIN_KEY: adminKey,
-    STEPWISE_DOCS: false,
-  });
-  const app = await createApp(config);
-  try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('Stepwise is not listening on a TCP port');
-    const url = `http://127.0.0.1:${address.port}`;
-    // A read-only key, as a dashboard would use, so every request goes through the usual key lookup.
-    const response = await fetch(`${url}/v1/api-keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-      body: JSON.stringify({ name: 'bench-history-viewer', role: 'viewer' }),
-    });
-    const created = (await response.json()) as { key?: unknown };
-    if (response.status !== 201 || typeof created.key !== 'string') throw new Error(`POST /v1/api-keys answered ${response.status}: ${JSON.stringify(created).slice(0, 300)}`);
-    return { app, url, key: created.key };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
 }
 
 /** One query of a kind, ready to send both ways. */
@@ -284,7 +250,7 @@ async function main(): Promise<number> {
       console.log(`Warning: other processes keep the machine ${machine.busyBeforeRunPercent}% busy; the figures will be higher and noisier than on a quiet machine.`);
     }
 
-    const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir);
+    const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir, 'viewer');
     cleanups.push(['close Stepwise', () => stepwise.app.close()]);
     // The same session settings as Stepwise's own connections (JIT off), so the floor is like for like.
     const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, options: '-c jit=off' });

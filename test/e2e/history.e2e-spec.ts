@@ -230,6 +230,9 @@ describe('reliability stats', () => {
     assert.equal(sev1.body.incidents, 1);
     assert.deepEqual(sev1.body.timeToResolve, { p50Seconds: 1800, p90Seconds: 1800, meanSeconds: 1800, count: 1, missing: 0 });
     assert.deepEqual(sev1.body.recurring, []);
+    const otherGateway = await stats({ ...window, service, gateway: 'envoy' });
+    assert.equal(otherGateway.body.incidents, 0, 'the gateway filter: every seeded incident is behind nginx');
+    assert.equal((await stats({ ...window, service, gateway: 'nginx' })).body.incidents, 6);
 
     const csv = await stats({ ...window, service }, 'text/csv');
     assert.equal(csv.status, 200);

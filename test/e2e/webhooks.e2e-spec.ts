@@ -107,6 +107,21 @@ describe('outbound webhooks', () => {
       const mine = log.filter((d) => ids.includes(d.eventId));
       assert.equal(mine.length, ids.length);
       assert.ok(mine.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastStatusCode === 200));
+      const admin = bearer(await keyFor('admin'));
+      const failed = await (await http()).get(`/v1/webhooks/${hook.id}/deliveries`).query({ status: 'failed' }).set(admin);
+      assert.deepEqual(failed.body.items, [], 'the status filter keeps only failed deliveries');
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await (await http())
+          .get(`/v1/webhooks/${hook.id}/deliveries`)
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(admin);
+        assert.equal(page.status, 200);
+        seen.push(...page.body.items.map((d) => d.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.deepEqual([...seen].sort(), log.map((d) => d.id).sort(), 'pages of two cover the log once');
     } finally {
       await unsubscribe(hook.id);
     }

@@ -39,6 +39,7 @@ import pg from 'pg';
 import type { SearchHistoryQuery, StatsQuery } from '../src/history/dto/history.dto.js';
 import { buildHistorySearchSql } from '../src/history/history-search.service.js';
 import { buildStatsSql } from '../src/history/stats.service.js';
+import { SESSION_OPTIONS } from '../src/database/data-source-options.js';
 import { databaseName, dropBenchDatabase, recreateBenchDatabase, redactUrl, resolveBenchDatabaseUrl } from './support/bench-database.js';
 import { loadHistory, type HistoryLoadReport } from './support/history-data.js';
 import { explain, type PlanSummary } from './support/history-plans.js';
@@ -253,7 +254,7 @@ async function main(): Promise<number> {
     const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir, 'viewer');
     cleanups.push(['close Stepwise', () => stepwise.app.close()]);
     // The same session settings as Stepwise's own connections (JIT off), so the floor is like for like.
-    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, options: '-c jit=off' });
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, options: SESSION_OPTIONS });
     await client.connect();
     cleanups.push(['close the direct connection', () => client.end()]);
     const { rows: settings } = await client.query<{ name: string; setting: string; unit: string | null }>(

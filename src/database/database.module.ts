@@ -3,7 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { ModuleRef } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, SESSION_OPTIONS } from './data-source-options.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -72,10 +72,9 @@ function embeddedOptions(url: string) {
 export class DatabaseModule {}
 
 /**
- * A real server's options. JIT is off for the app's sessions: its compile time (40 ms and more)
- * exceeds what it saves on the stats and search queries, the only ones large enough to trigger it.
+ * A real server's options, with the app's session settings (SESSION_OPTIONS).
  */
 function serverOptions(config: AppConfig) {
   const options = dataSourceOptions(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
-  return { ...options, extra: { ...(options.extra as Record<string, unknown>), options: '-c jit=off' }, retryAttempts: 5, retryDelay: 2000 };
+  return { ...options, extra: { ...(options.extra as Record<string, unknown>), options: SESSION_OPTIONS }, retryAttempts: 5, retryDelay: 2000 };
 }

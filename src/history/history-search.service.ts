@@ -164,9 +164,12 @@ export function buildHistorySearchSql(query: SearchHistoryQuery): { sql: string;
   const filtered = `incident_search s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   // Relevance ranks the newest RELEVANCE_WINDOW matches: ranking costs time per match, and a word
   // found in most of a large history would otherwise be ranked across all of it on every request.
+  // The window carries only what ranking and the page read: not the whole document, so the sort
+  // of up to ten thousand matches stays small.
+  const windowColumns = 's.incident_id, s.categories, s.postmortem_status, s.published_at, s.created_at, s.rank_document';
   const source =
     sort === 'relevance'
-      ? `(SELECT s.* FROM ${filtered} ORDER BY s.created_at DESC, s.incident_id DESC LIMIT ${RELEVANCE_WINDOW}) s ${after.length ? `WHERE ${after.join(' AND ')}` : ''}`
+      ? `(SELECT ${windowColumns} FROM ${filtered} ORDER BY s.created_at DESC, s.incident_id DESC LIMIT ${RELEVANCE_WINDOW}) s ${after.length ? `WHERE ${after.join(' AND ')}` : ''}`
       : filtered;
   const sql = `WITH page AS (
        SELECT s.incident_id AS id, s.categories, s.postmortem_status, s.published_at, s.created_at,

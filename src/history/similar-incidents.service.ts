@@ -5,6 +5,7 @@ import type { IncidentLocator } from '../common/http/id-pipes.js';
 import type { Incident } from '../incidents/entities/incident.entity.js';
 import { incidentRef } from '../incidents/incident.view.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
+import { queryPrepared } from '../database/prepared.js';
 import { MIN_SIMILARITY, SIMILARITY_WEIGHTS, similarity } from './similarity.js';
 
 export interface SimilarIncident {
@@ -64,7 +65,7 @@ export class SimilarIncidentsService implements OnModuleInit {
   }
 
   /**
-   * One statement: the latest candidates sharing the service, gateway or symptom, scored in SQL with
+   * One database function: the latest candidates sharing the service or gateway, scored in SQL with
    * the weights of `similarity()` (shared evidence signals counted from the findings), the best few
    * dressed with their confirmed cause and completed actions. `similarity()` then writes the reasons
    * for just those. `withEvidence` false skips the signals (a new incident has none yet).
@@ -88,36 +89,16 @@ export class SimilarIncidentsService implements OnModuleInit {
       cause_category: string | null;
       cause_description: string | null;
       actions_done: string[] | null;
-    }> = await manager.query(
-      `WITH current_signals AS (
-         SELECT DISTINCT signal FROM findings WHERE $8::boolean AND incident_id = $1
-       ), candidates AS (
-         -- Newest of the same service and of the same gateway, each cut at ${CANDIDATES} (see the function's migration).
-         SELECT * FROM similar_incident_candidates($1, $2, $3, $4, ${CANDIDATES})
-       ), scored AS (
-         SELECT c.*, shared.signals AS shared_signals,
-                (CASE WHEN c.service = $3 THEN ${w.service} ELSE 0 END)
-              + (CASE WHEN $4::text IS NOT NULL AND c.gateway = $4 THEN ${w.gateway} ELSE 0 END)
-              + (CASE WHEN $5::int IS NOT NULL AND c.status_code = $5 THEN ${w.statusCode} ELSE 0 END)
-              + least(coalesce(cardinality(shared.signals), 0), ${w.maxSignals}) * ${w.signal} AS score
-           FROM candidates c
-           LEFT JOIN LATERAL (
-                  SELECT array_agg(DISTINCT f.signal ORDER BY f.signal) AS signals FROM findings f
-                   WHERE $8::boolean AND f.incident_id = c.id AND f.signal IN (SELECT signal FROM current_signals)) shared ON true
-       ), best AS (
-         -- Cut to the best few before reading their causes and actions.
-         SELECT * FROM scored WHERE score >= $6 ORDER BY score DESC, created_at DESC LIMIT $7
-       )
-       SELECT b.*, cause.category AS cause_category, cause.description AS cause_description, done.titles AS actions_done
-         FROM best b
-         LEFT JOIN LATERAL (
-                SELECT r.category::text AS category, r.description FROM root_causes r
-                 WHERE r.incident_id = b.id AND r.status = 'confirmed' AND r."primary" = true LIMIT 1) cause ON true
-         LEFT JOIN LATERAL (
-                SELECT array_agg(a.title ORDER BY a.completed_at, a.id) AS titles FROM action_items a
-                 WHERE a.incident_id = b.id AND a.status = 'done') done ON true
-        ORDER BY b.score DESC, b.created_at DESC`,
-      [incident.id, incident.createdAt, incident.service, incident.gateway, statusCode, MIN_SIMILARITY, limit, withEvidence],
+      score: number;
+    }> = await queryPrepared(
+      manager,
+      'similar_incidents',
+      // One PL/pgSQL function: its plans are kept per session (see the CreatePathSpeed migration).
+      'SELECT * FROM similar_incidents($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      [
+        incident.id, incident.createdAt, incident.service, incident.gateway, statusCode, withEvidence, MIN_SIMILARITY, limit, CANDIDATES,
+        w.service, w.gateway, w.statusCode, w.signal, w.maxSignals,
+      ],
     );
     const current = { service: incident.service, gateway: incident.gateway, statusCode, signals: new Set(rows.flatMap((r) => r.shared_signals ?? [])) };
     return rows.map((row) => {

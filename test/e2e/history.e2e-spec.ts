@@ -125,6 +125,23 @@ describe('postmortem history search', () => {
     assert.deepEqual((await search({ q: later })).body.items.map((i: { ref: string }) => i.ref), [incident.ref], 'the same after a full rebuild');
   });
 
+  it("writes a new incident's search row exactly as the full rebuild would", async () => {
+    // The insert trigger builds the row from the new incident alone (no causes, postmortem or notes
+    // can exist yet); it must equal what incident_search_source makes of the same incident.
+    const db = await dataSource();
+    const columns = 'document::text, rank_document::text, categories, postmortem_status, published_at, created_at, service, severity, gateway, status';
+    for (const overrides of [
+      { title: `Cart ${token()} answers 502 for a share of requests`, summary: `Pool ${token()} exhausted on the canary`, gateway: 'envoy', severity: 'SEV1' },
+      { title: `Bare ${token()}`, summary: undefined, gateway: undefined },
+    ]) {
+      const incident = await createIncident(overrides);
+      const [written] = await db.query(`SELECT ${columns} FROM incident_search WHERE incident_id = $1`, [incident.id]);
+      const [expected] = await db.query(`SELECT ${columns} FROM incident_search_source WHERE incident_id = $1`, [incident.id]);
+      assert.ok(expected, 'the view sees the incident');
+      assert.deepEqual(written, expected);
+    }
+  });
+
   it('rejects bad queries with the field named', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ category: 'BAD' }, 'category'],

@@ -89,12 +89,14 @@ export class SimilarIncidentsService implements OnModuleInit {
       cause_category: string | null;
       cause_description: string | null;
       actions_done: string[] | null;
-      score: number;
     }> = await queryPrepared(
       manager,
       'similar_incidents',
-      // One PL/pgSQL function: its plans are kept per session (see the CreatePathSpeed migration).
-      'SELECT * FROM similar_incidents($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      // One PL/pgSQL function: its plans are kept per session (see the CreatePathSpeed migration). The
+      // columns are named so a later change to the function cannot change a cached statement's result.
+      `SELECT id, ref_number, title, service, gateway, severity, status, status_code, resolution, created_at, resolved_at,
+              shared_signals, cause_category, cause_description, actions_done
+         FROM similar_incidents($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         incident.id, incident.createdAt, incident.service, incident.gateway, statusCode, withEvidence, MIN_SIMILARITY, limit, CANDIDATES,
         w.service, w.gateway, w.statusCode, w.signal, w.maxSignals,

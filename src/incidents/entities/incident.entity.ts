@@ -151,6 +151,16 @@ export interface IncidentRow {
   version: number;
 }
 
+/**
+ * IncidentRow's columns, for plain-SQL reads to name rather than `i.*`: a prepared `SELECT i.*` fails
+ * ("cached plan must not change result type") once a migration adds a column while it is cached.
+ */
+export const INCIDENT_ROW_COLUMNS = [
+  'id', 'ref_number', 'title', 'summary', 'severity', 'status', 'service', 'environment', 'gateway', 'symptom', 'impact',
+  'commander', 'tags', 'runbook_key', 'runbook_version', 'resolution', 'created_by', 'detected_at', 'created_at', 'updated_at',
+  'acknowledged_at', 'investigating_at', 'mitigated_at', 'resolved_at', 'closed_at', 'version',
+] as const satisfies ReadonlyArray<keyof IncidentRow>;
+
 /** The entity from a plain-SQL row, for hot reads that skip the ORM's query building. */
 export function incidentFromRow(row: IncidentRow): Incident {
   return Object.assign(new Incident(), {

@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ValidationError } from './common/errors/domain-errors.js';
+import { emptyTolerantJsonParser } from './common/http/json-body.js';
 import { flattenErrors } from './common/http/validation.js';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { ProblemFilter } from './common/http/problem.filter.js';
@@ -41,6 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig, metrics: HttpMetrics): Promise<void> {
   app.enableShutdownHooks();
+  app.useBodyParser('application/json', { bodyLimit: config.STEPWISE_BODY_LIMIT }, emptyTolerantJsonParser(app.getHttpAdapter().getInstance()));
   // Evidence uploads stream through; the size limit is enforced while spooling (413).
   await app.register(fastifyMultipart, { limits: { fileSize: config.STEPWISE_EVIDENCE_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 } });
   app.useGlobalPipes(

@@ -74,6 +74,25 @@ describe('incidents', () => {
     assert.match(res.headers['content-type'], /application\/problem\+json/);
   });
 
+  it('takes a JSON content type with no body as no body: action routes work, required fields are named', async () => {
+    // curl with a shared header set and bots that always send the header POST like this.
+    const json = { ...bearer(await keyFor('responder')), 'content-type': 'application/json' };
+    const incident = await createIncident();
+    const started = await (await http()).post(`/v1/incidents/${incident.id}/steps/confirm/start`).set(json);
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.status, 'in_progress');
+    const generated = await (await http()).post(`/v1/incidents/${incident.id}/postmortem`).set(json);
+    assert.equal(generated.status, 201, JSON.stringify(generated.body));
+
+    const missing = await (await http()).post('/v1/incidents').set(json);
+    assert.equal(missing.status, 400);
+    const fields = new Set(missing.body.errors.map((e: { field: string }) => e.field));
+    assert.ok(fields.has('title') && fields.has('severity') && fields.has('service'), JSON.stringify(missing.body));
+    // A body that is only whitespace is still not JSON.
+    const blank = await (await http()).post('/v1/incidents').set(json).send('  ');
+    assert.equal(blank.status, 400);
+  });
+
   it('answers an oversize body with 413 and creates nothing', async () => {
     const service = uniqueService('huge');
     const res = await (await http())

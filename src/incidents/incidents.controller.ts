@@ -16,9 +16,11 @@ import {
 import type { IncidentView, TimelineEventView } from './incident.view.js';
 import { IncidentsService } from './incidents.service.js';
 
+/** The `:id` of the routes that have one: on the class it would also land on create and list. */
+const INCIDENT_ID = { name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } } as const;
+
 @ApiTags('incidents')
 @ApiBearerAuth()
-@ApiParam({ name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } })
 @Controller('v1/incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
@@ -38,12 +40,14 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @ApiParam(INCIDENT_ID)
   @Roles(...Access.read)
   get(@Param('id', IncidentLocatorPipe) locator: IncidentLocator): Promise<IncidentView> {
     return this.incidents.get(locator);
   }
 
   @Patch(':id')
+  @ApiParam(INCIDENT_ID)
   @Roles(...Access.respond)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read, if not sent in the body' })
   update(
@@ -57,6 +61,7 @@ export class IncidentsController {
 
   /** Moves the incident through its lifecycle; 409 lists the allowed moves. */
   @Post(':id/transitions')
+  @ApiParam(INCIDENT_ID)
   @HttpCode(200)
   @Roles(...Access.respond)
   transition(
@@ -69,6 +74,7 @@ export class IncidentsController {
 
   /** The incident's story, oldest first. */
   @Get(':id/timeline')
+  @ApiParam(INCIDENT_ID)
   @Roles(...Access.read)
   timeline(@Param('id', IncidentLocatorPipe) locator: IncidentLocator, @Query() query: ListTimelineQuery): Promise<Page<TimelineEventView>> {
     return this.incidents.timelineOf(locator, query.limit, query.cursor);
@@ -76,6 +82,7 @@ export class IncidentsController {
 
   /** Adds a note to the timeline. */
   @Post(':id/timeline')
+  @ApiParam(INCIDENT_ID)
   @Roles(...Access.report)
   addNote(
     @Param('id', IncidentLocatorPipe) locator: IncidentLocator,

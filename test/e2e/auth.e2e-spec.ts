@@ -26,6 +26,20 @@ describe('API keys and roles', () => {
     assert.deepEqual(missing, [], 'routes without an entry in test/support/route-access.ts');
   });
 
+  it('declares exactly the path parameters each documented path has, so Swagger UI can call it', async () => {
+    // Swagger UI refuses to execute an operation with a required parameter it cannot fill in.
+    const doc = await (await http()).get('/docs-json');
+    const wrong: string[] = [];
+    for (const [path, ops] of Object.entries(doc.body.paths as Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>)) {
+      const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, op] of Object.entries(ops)) {
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+        if (JSON.stringify(declared) !== JSON.stringify(inPath)) wrong.push(`${method.toUpperCase()} ${path}: declares [${declared}], path has [${inPath}]`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('answers 401 without a key and with an unknown key on every non-public route', async () => {
     const incident = await createIncident();
     for (const route of ROUTE_ACCESS.filter((r) => r.roles !== 'public')) {

@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ValidationError } from './common/errors/domain-errors.js';
 import { emptyTolerantJsonParser } from './common/http/json-body.js';
+import { addProblemResponses } from './common/http/openapi-problems.js';
 import { flattenErrors } from './common/http/validation.js';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { ProblemFilter } from './common/http/problem.filter.js';
@@ -67,7 +68,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   if (config.STEPWISE_DOCS) {
-    const document = SwaggerModule.createDocument(
+    const document = addProblemResponses(SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
         .setTitle('Stepwise')
@@ -78,7 +79,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
         .setVersion('0.1.0')
         .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Stepwise API key (sw_…)' })
         .build(),
-    );
+    ));
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   }
 }

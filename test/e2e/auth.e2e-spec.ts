@@ -38,6 +38,10 @@ describe('API keys and roles', () => {
       }
     }
     assert.deepEqual(wrong, []);
+    // Errors are documented too, as problem+json.
+    const read = doc.body.paths['/v1/incidents/{id}'].get.responses;
+    for (const code of ['401', '403', '404']) assert.ok(read[code]?.content?.['application/problem+json'], `GET /v1/incidents/{id} documents ${code}`);
+    assert.ok(doc.body.paths['/v1/incidents'].post.responses['422'], 'POST documents the Idempotency-Key conflict');
   });
 
   it('answers 401 without a key and with an unknown key on every non-public route', async () => {

@@ -220,6 +220,25 @@ describe('rankCauses: findings and diminishing returns', () => {
     );
   });
 
+  it('counts the occurrences a parser reported, not only the findings it kept, per piece of evidence', () => {
+    // A parser kept 20 findings of a signal it saw 4,999 times; a second file kept 3 of 3.
+    const kept = many('UPSTREAM_RESET', 'nginx.upstream_prematurely_closed', 8, 20).map((f) => ({ ...f, evidenceId: 'e1', occurrences: 4999 }));
+    const other = many('UPSTREAM_RESET', 'nginx.upstream_prematurely_closed', 8, 3).map((f, i) => ({ ...f, id: `e2-${i}`, evidenceId: 'e2', occurrences: 3 }));
+    const ranking = rankCauses({ priors: PRIORS, findings: [...kept, ...other], outcomes: [] });
+    const reset = ranking.causes.find((c) => c.category === 'UPSTREAM_RESET')!.findings[0];
+    assert.equal(reset.count, 5002);
+    assert.equal(reset.factor, 64, 'past 100 occurrences a signal counts as its weight squared');
+    assert.ok(ranking.explanation.some((line) => line.includes('seen 5002 times')));
+    // Kept alone, the same 20 findings count as 20.
+    const alone = rankCauses({ priors: PRIORS, findings: many('UPSTREAM_RESET', 'nginx.upstream_prematurely_closed', 8, 20), outcomes: [] });
+    const aloneReset = alone.causes.find((c) => c.category === 'UPSTREAM_RESET')!.findings[0];
+    assert.equal(aloneReset.count, 20);
+    assert.ok(aloneReset.factor < 64);
+    // A reported count below the findings kept never lowers the count.
+    const low = rankCauses({ priors: PRIORS, findings: many('UPSTREAM_RESET', 'nginx.upstream_prematurely_closed', 8, 5).map((f) => ({ ...f, evidenceId: 'e3', occurrences: 1 })), outcomes: [] });
+    assert.equal(low.causes.find((c) => c.category === 'UPSTREAM_RESET')!.findings[0].count, 5);
+  });
+
   it('10,000 duplicate weak findings do not outweigh one strong distinct finding of another category', () => {
     const ranking = rankCauses({
       priors: EQUAL_PRIORS,

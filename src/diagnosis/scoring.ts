@@ -19,7 +19,11 @@ import type { CauseEffects, RunbookStepDefinition } from '../runbooks/content/ru
  * room for step outcomes and other signals to overrule a noisy source.
  */
 
-export type ScoredFinding = Finding & { id?: string; evidenceId?: string };
+/**
+ * A finding as scored. `occurrences`: how often its signal was seen in its evidence in all, when the
+ * parser kept only the first few findings of it (see signalTotals); scoring counts that many.
+ */
+export type ScoredFinding = Finding & { id?: string; evidenceId?: string; occurrences?: number };
 
 export interface OutcomeObservation {
   step: string;
@@ -39,7 +43,7 @@ export interface RankInput {
 
 export interface SignalSupport {
   signal: string;
-  /** How many findings of this signal (for this category) were counted. */
+  /** How many times this signal (for this category) was seen, over every piece of evidence. */
   count: number;
   /** The strongest single finding's weight (likelihood ratio). */
   weight: number;
@@ -157,13 +161,14 @@ export function rankCauses(input: RankInput): Ranking {
   }
 
   for (const group of signalGroups(input.findings ?? [], explanation)) {
-    const logFactor = signalLogFactor(group.weight, group.findings.length);
+    const n = occurrencesOf(group.findings);
+    const logFactor = signalLogFactor(group.weight, n);
     const factor = Math.exp(logFactor);
     logWeight.set(group.category, (logWeight.get(group.category) ?? 0) + logFactor);
     if (factor > 1) supported.add(group.category);
     support.get(group.category)?.findings.push({
       signal: group.signal,
-      count: group.findings.length,
+      count: n,
       weight: group.weight,
       factor: significant(factor, 4),
       excerpts: firstDistinct(group.findings.map((f) => f.excerpt), MAX_EXCERPTS),
@@ -172,8 +177,7 @@ export function rankCauses(input: RankInput): Ranking {
         MAX_FINDING_IDS,
       ),
     });
-    const uncapped = Math.log(group.weight) * repeatExponent(group.findings.length);
-    const n = group.findings.length;
+    const uncapped = Math.log(group.weight) * repeatExponent(n);
     const how =
       uncapped !== logFactor
         ? `capped at ×${formatFactor(factor)}`
@@ -278,6 +282,24 @@ interface SignalGroup {
   signal: string;
   weight: number;
   findings: ScoredFinding[];
+}
+
+/**
+ * Times a signal was seen: per piece of evidence, the findings kept or the count its parser reported,
+ * whichever is larger (parsers keep the first few findings of a signal and count the rest).
+ */
+function occurrencesOf(findings: readonly ScoredFinding[]): number {
+  const perEvidence = new Map<string, { kept: number; reported: number }>();
+  for (const f of findings) {
+    const key = f.evidenceId ?? '';
+    const seen = perEvidence.get(key) ?? { kept: 0, reported: 0 };
+    seen.kept += 1;
+    if (typeof f.occurrences === 'number' && Number.isFinite(f.occurrences)) seen.reported = Math.max(seen.reported, Math.floor(f.occurrences));
+    perEvidence.set(key, seen);
+  }
+  let total = 0;
+  for (const { kept, reported } of perEvidence.values()) total += Math.max(kept, reported);
+  return total;
 }
 
 function signalGroups(findings: readonly ScoredFinding[], explanation: string[]): SignalGroup[] {

@@ -8,6 +8,7 @@ import { selectRunbookKey } from '../runbooks/content/index.js';
 import { RunbooksService } from '../runbooks/runbooks.service.js';
 import type { AnalyzeDto } from './dto/evidence.dto.js';
 import { parseEvidence } from './ingest/parse-evidence.js';
+import { signalTotals, withOccurrences } from './ingest/signal-totals.js';
 import type { Finding } from './parsers/finding.js';
 import { createLogRedactor, redactHarText } from './redaction/index.js';
 
@@ -38,7 +39,8 @@ export class AnalyzeService {
     const bytes = Buffer.from(text, 'utf8');
     const parsed = await parseEvidence(dto.kind, () => Readable.from([bytes]), bytes.subarray(0, 16));
     const runbook = await this.runbooks.find(this.dataSource.manager, selectRunbookKey(dto.statusCode ?? 502));
-    const ranking = rankCauses({ priors: runbook.priors, findings: parsed.findings, outcomes: [] });
+    // Scored with the counts the parser reports, not just the findings it kept (see signalTotals).
+    const ranking = rankCauses({ priors: runbook.priors, findings: withOccurrences(parsed.findings, signalTotals(parsed.summary)), outcomes: [] });
     return {
       parseStatus: parsed.status,
       parseError: parsed.status === 'failed' ? parsed.error : null,

@@ -21,6 +21,7 @@ import { Evidence, type CapturedFrom } from './entities/evidence.entity.js';
 import { FindingRow } from './entities/finding.entity.js';
 import { toEvidenceView, toFindingView, type EvidenceView, type FindingView } from './evidence.view.js';
 import { mediaTypeFor, parseEvidence, type ParseOutcome } from './ingest/parse-evidence.js';
+import { signalTotals } from './ingest/signal-totals.js';
 import { EvidenceTooLargeError, spoolEvidence } from './ingest/spool.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -192,9 +193,17 @@ export class EvidenceService implements OnModuleInit {
     }
   }
 
+  /** The incident's stored findings, each with how often its signal was seen in its evidence. */
   async findingsOf(manager: EntityManager, incidentId: string): Promise<ScoredFinding[]> {
     const rows = await manager.find(FindingRow, { where: { incidentId }, order: { id: 'ASC' } });
+    if (rows.length === 0) return [];
+    const summaries: Array<{ id: string; summary: unknown }> = await manager.query(
+      'SELECT id, summary FROM evidence WHERE incident_id = $1',
+      [incidentId],
+    );
+    const totals = new Map(summaries.map((e) => [e.id, signalTotals(e.summary)]));
     return rows.map((r) => ({
+      occurrences: totals.get(r.evidenceId)?.get(r.signal),
       id: r.id,
       evidenceId: r.evidenceId,
       category: r.category,

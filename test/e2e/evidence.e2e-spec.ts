@@ -255,6 +255,28 @@ describe('evidence and diagnosis', () => {
     assert.equal(findings.body.items.length, parsed.findingCount);
   });
 
+  it('counts every occurrence of a signal in the diagnosis, though only the first findings are kept', async () => {
+    const incident = await createIncident();
+    const refused = (n: number) => NGINX_REFUSED.replace('*45', `*${n}`).replace('10:00:01', `10:00:${String(n % 60).padStart(2, '0')}`);
+    const content = Array.from({ length: 150 }, (_, i) => refused(i + 1)).join('\n');
+    const res = await (await http()).post(`/v1/incidents/${incident.id}/evidence`).set(bearer(await keyFor('bot'))).send({ kind: 'log', filename: 'error.log', content });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const parsed = await waitForParse(incident.id, res.body.id);
+    assert.equal(parsed.summary.signals['nginx.connect_refused'].count, 150);
+    const kept = await viewer(`/v1/incidents/${incident.id}/evidence/${res.body.id}/findings?limit=200`);
+    assert.ok(kept.body.items.length < 150, 'the parser keeps only the first findings of a signal');
+
+    const diagnosis = await viewer(`/v1/incidents/${incident.id}/diagnosis`);
+    const support = diagnosis.body.causes[0].findings.find((f: { signal: string }) => f.signal === 'nginx.connect_refused');
+    assert.equal(diagnosis.body.causes[0].category, 'UPSTREAM_DOWN');
+    assert.equal(support.count, 150);
+    assert.equal(support.factor, 100, 'seen 100 times or more, the signal counts as much as one signal can');
+
+    const analyzed = await (await http()).post('/v1/analyze').set(bearer(await keyFor('viewer'))).send({ kind: 'log', content });
+    const analyzedSupport = analyzed.body.causes[0].findings.find((f: { signal: string }) => f.signal === 'nginx.connect_refused');
+    assert.equal(analyzedSupport.count, 150, 'pasted text is counted the same way');
+  });
+
   it('analyzes pasted text without storing anything', async () => {
     const db = await dataSource();
     const [{ before }] = await db.query('SELECT count(*)::int AS before FROM evidence');

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { SECTION_TITLES } from '../../src/postmortems/document/build-document.js';
 import { bearer, http, keyFor } from '../support/app.js';
 import { createIncident, transition } from '../support/factories.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The HTML postmortem as a person sees it: rendered by a real headless Chromium. */
 describe('postmortem page in a browser', () => {
   it('renders every section as visible text, escapes user input, and screenshots the page', async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     const key = bearer(await keyFor('responder'));
     const incident = await createIncident({ title: '<img src=x onerror=alert(1)> Checkout 502' });
     await (await http()).post(`/v1/incidents/${incident.id}/evidence`).set(key).send({
@@ -32,10 +30,7 @@ describe('postmortem page in a browser', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stepwise-browser-'));
     const file = path.join(dir, 'postmortem.html');
     writeFileSync(file, html.text);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const dialogs: string[] = [];

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { bearer, dataSource, http, keyFor, uniqueService } from '../support/app.js';
 import { createIncident } from '../support/factories.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Eight weeks of 502s on one service: more and slower early, fewer and faster late; two causes recur. */
@@ -38,7 +37,6 @@ async function seedHistory(service: string): Promise<void> {
 
 describe('reliability report in a browser', () => {
   it('draws the charts without JavaScript, on screen and in print, and screenshots the page', async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     const service = uniqueService('report');
     await seedHistory(service);
     const res = await (await http())
@@ -50,10 +48,7 @@ describe('reliability report in a browser', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stepwise-report-'));
     const file = path.join(dir, 'report.html');
     writeFileSync(file, res.text);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       // JavaScript off: the page must stand on its own.
       const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { describe, it } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getTestApp, keyFor } from '../support/app.js';
 import { createIncident } from '../support/factories.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Opens an operation's panel, presses "Try it out" and "Execute", and answers the status and body shown. */
 async function execute(page: Page, method: string, routePath: string, fill?: (panel: ReturnType<Page['locator']>) => Promise<void>): Promise<{ status: string; body: string }> {
@@ -28,17 +27,13 @@ async function execute(page: Page, method: string, routePath: string, fill?: (pa
 
 describe('Swagger UI in a browser', () => {
   it('loads, authorizes with a bearer key and runs requests against the API', async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     const key = await keyFor('responder');
     const incident = await createIncident({ title: 'Swagger UI check' });
     // The shared app is ready but not listening (supertest talks to it directly): listen on loopback.
     const server = (await getTestApp()).getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       const failed: string[] = [];

@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Access, Roles } from '../common/http/decorators.js';
+import { Access, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { IncidentLocatorPipe, type IncidentLocator } from '../common/http/id-pipes.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import { DiagnosisService } from './diagnosis.service.js';
@@ -25,7 +25,7 @@ export class DiagnosisController {
    */
   @Get()
   @Roles(...Access.read)
-  @ApiParam({ name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } })
+  @ApiParam(INCIDENT_ID_PARAM)
   async get(@Param('id', IncidentLocatorPipe) locator: IncidentLocator): Promise<Ranking & { runbook: { key: string; version: number } | null }> {
     const incident = await this.incidents.find(this.dataSource.manager, locator);
     return this.diagnosis.rank(this.dataSource.manager, incident);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiParam, ApiTags } from '@nestjs/
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal.js';
-import { Access, CurrentPrincipal, Roles } from '../common/http/decorators.js';
+import { Access, CurrentPrincipal, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { IncidentLocatorPipe, type IncidentLocator, uuidPipe } from '../common/http/id-pipes.js';
 import { validatePlain } from '../common/http/validation.js';
 import { CreateEvidenceDto } from './dto/evidence.dto.js';
@@ -13,7 +13,7 @@ import { readMultipartUpload } from './multipart.js';
 
 @ApiTags('evidence')
 @ApiBearerAuth()
-@ApiParam({ name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } })
+@ApiParam(INCIDENT_ID_PARAM)
 @Controller('v1/incidents/:id/evidence')
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}

@@ -197,8 +197,10 @@ export class EvidenceService implements OnModuleInit {
   async findingsOf(manager: EntityManager, incidentId: string): Promise<ScoredFinding[]> {
     const rows = await manager.find(FindingRow, { where: { incidentId }, order: { id: 'ASC' } });
     if (rows.length === 0) return [];
+    // Only the counts: a HAR's summary also lists up to 200 failing entries.
     const summaries: Array<{ id: string; summary: unknown }> = await manager.query(
-      'SELECT id, summary FROM evidence WHERE incident_id = $1',
+      `SELECT id, jsonb_build_object('signals', summary->'signals', 'signalCounts', summary->'signalCounts') AS summary
+         FROM evidence WHERE incident_id = $1`,
       [incidentId],
     );
     const totals = new Map(summaries.map((e) => [e.id, signalTotals(e.summary)]));

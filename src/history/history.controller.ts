@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Access, Roles } from '../common/http/decorators.js';
+import { Access, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { IncidentLocatorPipe, type IncidentLocator } from '../common/http/id-pipes.js';
 import { SimilarIncidentsService, type SimilarIncident } from './similar-incidents.service.js';
 
@@ -13,7 +13,7 @@ export class HistoryController {
   /** Earlier incidents like this one (service, gateway, symptom, evidence signals), each with its confirmed cause and fix. */
   @Get()
   @Roles(...Access.read)
-  @ApiParam({ name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } })
+  @ApiParam(INCIDENT_ID_PARAM)
   async list(@Param('id', IncidentLocatorPipe) locator: IncidentLocator): Promise<{ items: SimilarIncident[]; nextCursor: null }> {
     return { items: await this.similar.similarTo(locator), nextCursor: null };
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../auth/principal.js';
-import { Access, CurrentPrincipal, Roles } from '../common/http/decorators.js';
+import { Access, CurrentPrincipal, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { expectedVersion } from '../common/http/expected-version.js';
 import { IncidentLocatorPipe, type IncidentLocator } from '../common/http/id-pipes.js';
 import type { Page } from '../common/pagination/cursor.js';
@@ -16,9 +16,7 @@ import {
 import type { IncidentView, TimelineEventView } from './incident.view.js';
 import { IncidentsService } from './incidents.service.js';
 
-/** The `:id` of the routes that have one: on the class it would also land on create and list. */
-const INCIDENT_ID = { name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } } as const;
-
+// `:id` is declared on the routes that have one: on the class it would also land on create and list.
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('v1/incidents')
@@ -40,14 +38,14 @@ export class IncidentsController {
   }
 
   @Get(':id')
-  @ApiParam(INCIDENT_ID)
+  @ApiParam(INCIDENT_ID_PARAM)
   @Roles(...Access.read)
   get(@Param('id', IncidentLocatorPipe) locator: IncidentLocator): Promise<IncidentView> {
     return this.incidents.get(locator);
   }
 
   @Patch(':id')
-  @ApiParam(INCIDENT_ID)
+  @ApiParam(INCIDENT_ID_PARAM)
   @Roles(...Access.respond)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read, if not sent in the body' })
   update(
@@ -61,7 +59,7 @@ export class IncidentsController {
 
   /** Moves the incident through its lifecycle; 409 lists the allowed moves. */
   @Post(':id/transitions')
-  @ApiParam(INCIDENT_ID)
+  @ApiParam(INCIDENT_ID_PARAM)
   @HttpCode(200)
   @Roles(...Access.respond)
   transition(
@@ -74,7 +72,7 @@ export class IncidentsController {
 
   /** The incident's story, oldest first. */
   @Get(':id/timeline')
-  @ApiParam(INCIDENT_ID)
+  @ApiParam(INCIDENT_ID_PARAM)
   @Roles(...Access.read)
   timeline(@Param('id', IncidentLocatorPipe) locator: IncidentLocator, @Query() query: ListTimelineQuery): Promise<Page<TimelineEventView>> {
     return this.incidents.timelineOf(locator, query.limit, query.cursor);
@@ -82,7 +80,7 @@ export class IncidentsController {
 
   /** Adds a note to the timeline. */
   @Post(':id/timeline')
-  @ApiParam(INCIDENT_ID)
+  @ApiParam(INCIDENT_ID_PARAM)
   @Roles(...Access.report)
   addNote(
     @Param('id', IncidentLocatorPipe) locator: IncidentLocator,

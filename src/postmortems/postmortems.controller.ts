@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiBearerAuth, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
-import { Access, CurrentPrincipal, Roles } from '../common/http/decorators.js';
+import { Access, CurrentPrincipal, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { expectedVersion } from '../common/http/expected-version.js';
 import { negotiateMediaType } from '../common/http/content-negotiation.js';
 import { IncidentLocatorPipe, type IncidentLocator, uuidPipe } from '../common/http/id-pipes.js';
@@ -22,11 +22,9 @@ import {
 import { PostmortemsService, type PostmortemView } from './postmortems.service.js';
 import { RootCausesService, type RootCauseView } from './root-causes.service.js';
 
-const ID_PARAM = { name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } };
-
 @ApiTags('postmortems')
 @ApiBearerAuth()
-@ApiParam(ID_PARAM)
+@ApiParam(INCIDENT_ID_PARAM)
 @Controller('v1/incidents/:id')
 export class IncidentPostmortemController {
   constructor(

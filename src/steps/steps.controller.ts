@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../auth/principal.js';
-import { Access, CurrentPrincipal, Roles } from '../common/http/decorators.js';
+import { Access, CurrentPrincipal, Roles, INCIDENT_ID_PARAM } from '../common/http/decorators.js';
 import { IncidentLocatorPipe, type IncidentLocator } from '../common/http/id-pipes.js';
 import { CompleteStepDto, SkipStepDto, StartStepDto } from './dto/step-action.dto.js';
 import type { StepView } from './step.view.js';
@@ -9,7 +9,7 @@ import { StepsService, type NextStepAnswer, type StepActionResult } from './step
 
 @ApiTags('steps')
 @ApiBearerAuth()
-@ApiParam({ name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } })
+@ApiParam(INCIDENT_ID_PARAM)
 @Controller('v1/incidents/:id')
 export class StepsController {
   constructor(private readonly steps: StepsService) {}

@@ -19,6 +19,9 @@ export const Access = {
   admin: ['admin'],
 } as const satisfies Record<string, readonly ApiKeyRole[]>;
 
+/** OpenAPI description of an incident's `:id` path parameter (`@ApiParam(INCIDENT_ID_PARAM)`). */
+export const INCIDENT_ID_PARAM = { name: 'id', required: true, description: 'Incident UUID or ref (INC-42)', schema: { type: 'string' } } as const;
+
 /** The authenticated API key of the request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const request = ctx.switchToHttp().getRequest<{ principal?: Principal }>();

@@ -1,7 +1,7 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
 
 /** The problem+json body every error answers with (see problem.filter.ts). */
-const PROBLEM_SCHEMA = {
+const PROBLEM_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
@@ -18,7 +18,7 @@ const PROBLEM_SCHEMA = {
     allowed: { type: 'array', items: { type: 'string' }, description: 'On 409 for a move that is not allowed: the moves that are' },
     currentVersion: { type: 'integer', description: 'On 409 for a stale version: the version now stored' },
   },
-} as const;
+};
 
 const WHY: Record<number, string> = {
   400: 'Invalid input or a malformed id; `errors` names the fields',
@@ -46,7 +46,7 @@ type Operation = {
  */
 export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA as never };
+  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, value] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;

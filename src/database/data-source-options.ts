@@ -4,10 +4,6 @@ import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './naming.js';
 
 /**
- * The one description of the database, used by the app and by the TypeORM CLI.
- * Schema changes go through migrations only; `synchronize` stays off.
- */
-/**
  * Settings of the app's sessions on a real server. JIT is off: its compile time (40 ms and more)
  * exceeds what it saves on the stats and search queries, the only ones large enough to trigger it.
  * work_mem is 16 MB (the server default is 4): the history search sorts its relevance window (up to
@@ -15,6 +11,10 @@ import { SnakeNamingStrategy } from './naming.js';
  */
 export const SESSION_OPTIONS = '-c jit=off -c work_mem=16MB';
 
+/**
+ * The one description of the database, used by the app and by the TypeORM CLI.
+ * Schema changes go through migrations only; `synchronize` stays off.
+ */
 export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
   return {
     type: 'postgres',

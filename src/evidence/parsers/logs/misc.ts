@@ -81,9 +81,17 @@ function iisHits(status: number | null, sub: number | null, win32: number | null
   return statusHits(status, 0, null, detail);
 }
 
-/** JSON keys carrying a record's time, in order of preference. */
-const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'time_iso8601', 'time_local', 'date', 'start_time'];
-const MESSAGE_KEYS = ['msg', 'message', 'error', 'err', 'error_message', 'errorMessage', 'exception', 'reason'];
+/**
+ * JSON keys carrying a record's time, in order of preference. `__REALTIME_TIMESTAMP` is journald's
+ * (`journalctl -o json`, microseconds since the epoch).
+ */
+const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'time_iso8601', 'time_local', 'date', 'start_time', '__REALTIME_TIMESTAMP'];
+/**
+ * JSON keys carrying a record's text. Besides the usual ones, the exports people paste from log
+ * stores: Google Cloud Logging (`textPayload`, or `jsonPayload.message`), CloudWatch Logs Insights
+ * (`@message`) and journald (`MESSAGE`).
+ */
+const MESSAGE_KEYS = ['msg', 'message', 'error', 'err', 'error_message', 'errorMessage', 'exception', 'reason', 'textPayload', 'jsonPayload', '@message', 'MESSAGE'];
 
 export function jsonTimestamp(obj: Record<string, unknown>): string | null {
   for (const key of TIME_KEYS) {

@@ -146,6 +146,22 @@ describe('parseLogText / parseLogStream', () => {
     assert.equal(r.findings[0]?.signal, 'nginx.connect_refused');
   });
 
+  it('reads the lines wrapped by log-store exports: Cloud Logging, CloudWatch Insights, journald', () => {
+    const exports = [
+      { textPayload: refused(3), severity: 'ERROR', timestamp: '2024-05-06T07:08:03.5Z', resource: { type: 'k8s_container' } },
+      { jsonPayload: { message: refused(3), level: 'error' }, timestamp: '2024-05-06T07:08:03.5Z' },
+      { '@timestamp': '2024-05-06 07:08:03.500', '@message': refused(3), '@logStream': 'nginx/error' },
+      { MESSAGE: refused(3), SYSLOG_IDENTIFIER: 'nginx', __REALTIME_TIMESTAMP: '1714979283500000' },
+    ];
+    for (const record of exports) {
+      const r = parseLogText(JSON.stringify(record));
+      assert.equal(r.findings[0]?.signal, 'nginx.connect_refused', JSON.stringify(record).slice(0, 60));
+      assert.equal(r.findings[0]?.category, 'UPSTREAM_DOWN');
+    }
+    const journald = parseLogText(JSON.stringify({ MESSAGE: 'Started nginx.service', __REALTIME_TIMESTAMP: '1714979283500000' }));
+    assert.deepEqual(journald.findings, [], 'a record that is not evidence gives no cause');
+  });
+
   it('reads W3C (IIS) lines by their #Fields header, including ARR 502.3 timeouts', () => {
     const text = [
       '#Software: Microsoft Internet Information Services 10.0',

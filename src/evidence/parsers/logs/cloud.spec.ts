@@ -76,4 +76,15 @@ describe('Cloudflare', () => {
     assert.equal(html.findings[1]?.category, 'TLS');
     assert.deepEqual(analyzeLogLine('{"EdgeResponseStatus":200,"RayID":"88f1","ClientRequestHost":"a.example"}').findings, []);
   });
+
+  it('reads a page title alone, with or without the site name, in either of its forms', () => {
+    const signals = (line: string) => analyzeLogLine(line).findings.map((f) => f.signal);
+    assert.deepEqual(signals('<title>521: Web server is down</title>'), ['cloudflare.521', 'cloudflare.origin_refused_connection']);
+    assert.deepEqual(signals('<title>522: Connection timed out</title>'), ['cloudflare.522', 'cloudflare.origin_connect_timeout_network', 'cloudflare.origin_connect_timeout']);
+    assert.deepEqual(signals('Origin is unreachable | shop.example.com | Cloudflare'), ['cloudflare.523', 'cloudflare.origin_unreachable']);
+    assert.deepEqual(signals('<title>shop.example.com | 526: Invalid SSL certificate</title>'), ['cloudflare.526', 'cloudflare.origin_invalid_certificate']);
+    // A title phrase with another code, or without Cloudflare's layout, is not a Cloudflare page.
+    assert.deepEqual(signals('521: Connection timed out'), []);
+    assert.deepEqual(signals('Web server is down'), []);
+  });
 });

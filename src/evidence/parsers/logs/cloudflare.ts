@@ -42,6 +42,42 @@ const PAGE_SENTENCES: Array<[RegExp, number]> = [
   [/Railgun Listener to origin/i, 527],
 ];
 
+/**
+ * The title Cloudflare gives each 52x page. Its pages say "521: Web server is down" (after the site's
+ * name, or alone) or "Web server is down | example.com | Cloudflare"; either form names the code.
+ */
+const PAGE_TITLES: Record<number, string> = {
+  520: 'Web server is returning an unknown error',
+  521: 'Web server is down',
+  522: 'Connection timed out',
+  523: 'Origin is unreachable',
+  524: 'A timeout occurred',
+  525: 'SSL handshake failed',
+  526: 'Invalid SSL certificate',
+  527: 'Railgun (?:Listener to origin )?error',
+};
+const TITLE_ALTERNATIVES = Object.values(PAGE_TITLES).join('|');
+/** "521: Web server is down": a code and a title (checked to be that code's). */
+const CODE_TITLE_RE = new RegExp(`\\b(52[0-7]):?\\s+(${TITLE_ALTERNATIVES})\\b`, 'i');
+/** "Web server is down | example.com | Cloudflare". */
+const TITLE_CLOUDFLARE_RE = new RegExp(`\\b(${TITLE_ALTERNATIVES})\\s*\\|[^|\\n]*\\|\\s*Cloudflare\\b`, 'i');
+
+/** The 52x a page title names, with where it starts; null when the text has no such title. */
+function titleCode(text: string): { code: number; at: number } | null {
+  const withCode = CODE_TITLE_RE.exec(text);
+  if (withCode) {
+    const code = Number(withCode[1]);
+    if (new RegExp(`^(?:${PAGE_TITLES[code]})$`, 'i').test(withCode[2])) return { code, at: withCode.index };
+  }
+  const named = TITLE_CLOUDFLARE_RE.exec(text);
+  if (named) {
+    for (const [code, title] of Object.entries(PAGE_TITLES)) {
+      if (new RegExp(`^(?:${title})$`, 'i').test(named[1])) return { code: Number(code), at: named.index };
+    }
+  }
+  return null;
+}
+
 const CODE_RE = /(?:\bError(?: code)?:?\s*|\|\s*|\bcf_ob_info=|\bcode:\s*)(52[0-7])(?=\b|:)/i;
 const CONTEXT_RE = /cloudflare|Ray ID|cf_ob_info|cf-ray|<title>|^\s*Error(?: code)? 52[0-7]\b/i;
 
@@ -53,12 +89,16 @@ export function parseCloudflarePage(text: string): FamilyResult | null {
     code = Number(m[1]);
     at = m.index;
   } else {
-    for (const [re, c] of PAGE_SENTENCES) {
-      const s = re.exec(text);
-      if (s) {
-        code = c;
-        at = s.index;
-        break;
+    const titled = titleCode(text);
+    if (titled) ({ code, at } = titled);
+    else {
+      for (const [re, c] of PAGE_SENTENCES) {
+        const s = re.exec(text);
+        if (s) {
+          code = c;
+          at = s.index;
+          break;
+        }
       }
     }
   }

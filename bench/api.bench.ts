@@ -22,30 +22,19 @@
  * non-2xx answers (the figures would not mean what they say).
  */
 import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBaselineServer, type BaselineServer } from './support/baseline-server.js';
-import {
-  databaseName,
-  dropBenchDatabase,
-  recreateBenchDatabase,
-  redactUrl,
-  resolveBenchDatabaseUrl,
-} from './support/bench-database.js';
+import { resolveBenchDatabaseUrl } from './support/bench-database.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './support/load.js';
-import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { cpuSnapshot, othersPercent } from './support/machine.js';
 import { startStepwise } from './support/stepwise.js';
-import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
+import { BUSY_WARNING_PERCENT, intSetting, prepareBench, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 type Scenario = 'create' | 'read';
 type Target = 'stepwise' | 'baseline';
 
 const SCENARIOS: readonly Scenario[] = ['create', 'read'];
 const GOALS: Record<Scenario, number> = { create: 0.5, read: 0.7 };
-/** Above this, something else on the machine competes with the run. */
-const BUSY_WARNING_PERCENT = 15;
 const SCENARIO_LABELS: Record<Scenario, string> = { create: 'create incident', read: 'get incident' };
 
 interface BenchOptions {
@@ -236,21 +225,7 @@ async function main(): Promise<number> {
   const cleanups: Cleanups = [];
   let exitCode = 0;
   try {
-    console.log(`Database: ${redactUrl(databaseUrl)} (created fresh, dropped at the end)`);
-    const postgresVersion = await recreateBenchDatabase(databaseUrl);
-    cleanups.push(['drop the bench database', () => dropBenchDatabase(databaseUrl)]);
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stepwise-bench-'));
-    cleanups.push(['remove the data dir', () => rm(dataDir, { recursive: true, force: true })]);
-
-    const dbName = databaseName(databaseUrl);
-    const machine = await machineInfo(postgresVersion, dbName);
-    console.log(
-      `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; Postgres ${machine.postgres}` +
-        (machine.busyBeforeRunPercent === null ? '' : `; other processes ${machine.busyBeforeRunPercent}% busy before the run`),
-    );
-    if (machine.busyBeforeRunPercent !== null && machine.busyBeforeRunPercent > BUSY_WARNING_PERCENT) {
-      console.log(`Warning: other processes keep the machine ${machine.busyBeforeRunPercent}% busy; the figures will be lower and noisier than on a quiet machine.`);
-    }
+    const { dataDir, databaseName: dbName, machine } = await prepareBench(databaseUrl, cleanups, { busyEffect: 'lower' });
     console.log(
       `Load: ${options.connections} connections, ${options.durationSeconds} s per load, ${options.rounds} rounds, ` +
         `${options.warmupSeconds} s warm-up, reads over ${options.readIds} ids, pool ${options.poolSize} per server; ` +

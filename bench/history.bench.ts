@@ -31,27 +31,23 @@
  * checks gate runs of 50,000 incidents or more; on smaller tables a sequential scan is the right plan).
  */
 import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { SearchHistoryQuery, StatsQuery } from '../src/history/dto/history.dto.js';
 import { buildHistorySearchSql } from '../src/history/history-search.service.js';
 import { buildStatsSql } from '../src/history/stats.service.js';
 import { SESSION_OPTIONS } from '../src/database/data-source-options.js';
-import { databaseName, dropBenchDatabase, recreateBenchDatabase, redactUrl, resolveBenchDatabaseUrl } from './support/bench-database.js';
+import { resolveBenchDatabaseUrl } from './support/bench-database.js';
 import { loadHistory, type HistoryLoadReport } from './support/history-data.js';
 import { explain, type PlanSummary } from './support/history-plans.js';
 import { searchQueries, statsQueries, toQueryString, type NamedQuery } from './support/history-queries.js';
-import { cpuSnapshot, machineInfo, othersPercent } from './support/machine.js';
+import { cpuSnapshot, othersPercent } from './support/machine.js';
 import { startStepwise } from './support/stepwise.js';
-import { intSetting, runBench, runCleanups, type Cleanups } from './support/run.js';
+import { BUSY_WARNING_PERCENT, intSetting, prepareBench, runBench, runCleanups, type Cleanups } from './support/run.js';
 
 const DEFAULT_DATABASE = 'stepwise_bench_history';
 const HISTORY_DAYS = 730;
 const GOALS = { searchP95Ms: 50, statsP95Ms: 250, maxRatio: 2 } as const;
-const BUSY_WARNING_PERCENT = 15;
 /** From this many incidents on, a plan check that fails fails the run. */
 const PLAN_GATE_INCIDENTS = 50_000;
 
@@ -235,21 +231,7 @@ async function main(): Promise<number> {
   const cleanups: Cleanups = [];
   let exitCode = 0;
   try {
-    console.log(`Database: ${redactUrl(databaseUrl)} (created fresh, ${options.keep ? 'kept at the end (BENCH_KEEP)' : 'dropped at the end'})`);
-    const postgresVersion = await recreateBenchDatabase(databaseUrl);
-    if (!options.keep) cleanups.push(['drop the bench database', () => dropBenchDatabase(databaseUrl)]);
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stepwise-bench-'));
-    cleanups.push(['remove the data dir', () => rm(dataDir, { recursive: true, force: true })]);
-
-    const dbName = databaseName(databaseUrl);
-    const machine = await machineInfo(postgresVersion, dbName);
-    console.log(
-      `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; Postgres ${machine.postgres}` +
-        (machine.busyBeforeRunPercent === null ? '' : `; other processes ${machine.busyBeforeRunPercent}% busy before the run`),
-    );
-    if (machine.busyBeforeRunPercent !== null && machine.busyBeforeRunPercent > BUSY_WARNING_PERCENT) {
-      console.log(`Warning: other processes keep the machine ${machine.busyBeforeRunPercent}% busy; the figures will be higher and noisier than on a quiet machine.`);
-    }
+    const { dataDir, databaseName: dbName, machine } = await prepareBench(databaseUrl, cleanups, { keep: options.keep, busyEffect: 'higher' });
 
     const stepwise = await startStepwise(databaseUrl, options.poolSize, dataDir, 'viewer');
     cleanups.push(['close Stepwise', () => stepwise.app.close()]);

@@ -9,32 +9,24 @@ import {
   lineChart,
   stackedBarChart,
 } from './svg-charts.js';
-import type { DurationStat, RecurringCause, WeekStat } from '../stats.types.js';
+import type { DurationStat, Stats, StepStat, WeekStat } from '../stats.types.js';
 
 export type { DurationStat };
 /** One week of the trend (the same shape as the stats' `weekly`). */
 export type WeeklyStat = WeekStat;
 
-export interface StatsReportData {
+/**
+ * What the page draws: the fields of the stats answer it shows, and when it was made. The gateway
+ * filter is optional (shown in the scope line when set); of each step, the columns of the table.
+ */
+export type StatsReportData = Pick<
+  Stats,
+  'from' | 'to' | 'service' | 'severity' | 'incidents' | 'timeToAcknowledge' | 'timeToMitigate' | 'timeToResolve' | 'byCategory' | 'byService' | 'bySeverity' | 'byGateway' | 'weekly' | 'recurring'
+> & {
   generatedAt: string;
-  from: string;
-  to: string;
-  service: string | null;
-  severity: string | null;
-  /** Optional: shown in the scope line when the figures were filtered by gateway. */
-  gateway?: string | null;
-  incidents: number;
-  timeToAcknowledge: DurationStat;
-  timeToMitigate: DurationStat;
-  timeToResolve: DurationStat;
-  byCategory: Record<string, number>;
-  byService: Record<string, number>;
-  bySeverity: Record<string, number>;
-  byGateway: Record<string, number>;
-  weekly: WeeklyStat[];
-  recurring: RecurringCause[];
-  steps: { key: string; title: string; foundCause: number; completed: number; medianSecondsSpent: number | null }[];
-}
+  gateway?: Stats['gateway'];
+  steps: Array<Pick<StepStat, 'key' | 'title' | 'foundCause' | 'completed' | 'medianSecondsSpent'>>;
+};
 
 export const REPORT_TITLE = 'Stepwise reliability report';
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";

@@ -62,18 +62,19 @@ const CODE_TITLE_RE = new RegExp(`\\b(52[0-7]):?\\s+(${TITLE_ALTERNATIVES})\\b`,
 /** "Web server is down | example.com | Cloudflare". */
 const TITLE_CLOUDFLARE_RE = new RegExp(`\\b(${TITLE_ALTERNATIVES})\\s*\\|[^|\\n]*\\|\\s*Cloudflare\\b`, 'i');
 
+/** Each code's title as a whole-string pattern, to tell which code a matched title belongs to. */
+const EXACT_TITLES = new Map(Object.entries(PAGE_TITLES).map(([code, title]) => [Number(code), new RegExp(`^(?:${title})$`, 'i')]));
+
 /** The 52x a page title names, with where it starts; null when the text has no such title. */
 function titleCode(text: string): { code: number; at: number } | null {
   const withCode = CODE_TITLE_RE.exec(text);
   if (withCode) {
     const code = Number(withCode[1]);
-    if (new RegExp(`^(?:${PAGE_TITLES[code]})$`, 'i').test(withCode[2])) return { code, at: withCode.index };
+    if (EXACT_TITLES.get(code)?.test(withCode[2]!)) return { code, at: withCode.index };
   }
   const named = TITLE_CLOUDFLARE_RE.exec(text);
   if (named) {
-    for (const [code, title] of Object.entries(PAGE_TITLES)) {
-      if (new RegExp(`^(?:${title})$`, 'i').test(named[1])) return { code: Number(code), at: named.index };
-    }
+    for (const [code, exact] of EXACT_TITLES) if (exact.test(named[1]!)) return { code, at: named.index };
   }
   return null;
 }

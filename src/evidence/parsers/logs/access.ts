@@ -1,5 +1,5 @@
 import { hit, normalizeUpstream, type FamilyResult, type Hit } from './hit.js';
-import { parseClf, toIso } from './timestamps.js';
+import { parseClf } from './timestamps.js';
 
 /**
  * NCSA common/combined access logs (nginx, Apache, Kong, nginx-proxy's vhost-prefixed variant)
@@ -17,12 +17,12 @@ export function parseAccess(text: string): FamilyResult | null {
   let status: number | null;
   let tail: string;
   let at: number;
-  let observedAt: string | null = null;
+  let observedMs: number | null = null;
   if (m) {
     status = m[3] === '-' ? null : Number(m[3]);
     tail = text.slice(m.index + m[0].length);
     at = m.index + m[0].length - m[3]!.length - m[4]!.length - 1;
-    observedAt = toIso(parseClf(m[1]!));
+    observedMs = parseClf(m[1]!);
   } else {
     const r = REQUEST_FIRST_RE.exec(text.trimStart());
     if (!r) return null;
@@ -32,13 +32,13 @@ export function parseAccess(text: string): FamilyResult | null {
     at = offset + r[1]!.length + 3;
   }
   const ingress = parseIngressTail(tail);
-  if (ingress) return { format: 'ingress-nginx-access', hits: ingressHits(status, ingress, at), observedAt, upstream: ingress.upstream, status };
+  if (ingress) return { format: 'ingress-nginx-access', hits: ingressHits(status, ingress, at), observedMs, upstream: ingress.upstream, status };
   const traefik = /^ "[^"]*" "[^"]*" \d+ "([^"]*)" "([^"]*)" (\d+)ms\s*$/.exec(tail);
   if (traefik) {
     const upstream = normalizeUpstream(traefik[2]);
-    return { format: 'traefik-access', hits: statusHits(status, at, upstream, { router: traefik[1], durationMs: Number(traefik[3]) }), observedAt, upstream, status };
+    return { format: 'traefik-access', hits: statusHits(status, at, upstream, { router: traefik[1], durationMs: Number(traefik[3]) }), observedMs, upstream, status };
   }
-  return { format: 'combined-access', hits: statusHits(status, at, null, {}), observedAt, status };
+  return { format: 'combined-access', hits: statusHits(status, at, null, {}), observedMs, status };
 }
 
 /** The faint hint a bare gateway status gives (nginx maps upstream timeouts to 504). */

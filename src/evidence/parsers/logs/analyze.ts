@@ -21,7 +21,8 @@ export const MAX_ANALYZED_CHARS = 64 * 1024;
 export interface DetailedAnalysis {
   format: LogFormat | null;
   hits: Hit[];
-  observedAt: string | null;
+  /** Epoch ms of the line's own timestamp. */
+  observedMs: number | null;
   upstream: string | null;
   status: number | null;
   /** The text the hits' positions refer to (joined, BOM-free, capped). */
@@ -73,7 +74,7 @@ export class LineAnalyzer {
 
   analyze(raw: string, hint?: LogFormat): DetailedAnalysis {
     const text = normalize(raw);
-    if (text === '') return { format: null, hits: [], observedAt: null, upstream: null, status: null, text };
+    if (text === '') return { format: null, hits: [], observedMs: null, upstream: null, status: null, text };
     let result: FamilyResult | null = null;
     const direct = hint ? BY_FORMAT[hint] : sniff(text);
     if (direct) result = direct(text);
@@ -83,12 +84,13 @@ export class LineAnalyzer {
       if (hits.length === 0) hits.push(...classifyErrnoText(text));
       if (hits.length > 0) result = { format: 'text', hits };
     }
-    if (!result) return { format: null, hits: [], observedAt: null, upstream: null, status: null, text };
-    const observedAt = result.observedAt !== undefined && result.observedAt !== null ? result.observedAt : toIso(findTimestampMs(text));
+    if (!result) return { format: null, hits: [], observedMs: null, upstream: null, status: null, text };
+    const own = result.observedMs;
+    const observedMs = own !== undefined && own !== null && Number.isFinite(own) ? own : findTimestampMs(text);
     return {
       format: result.format,
       hits: mergeHits(result.hits),
-      observedAt,
+      observedMs,
       upstream: result.upstream ?? null,
       status: result.status ?? null,
       text,
@@ -122,12 +124,12 @@ export class LineAnalyzer {
       parseCaddyJson(obj, text) ??
       parseKongBody(obj);
     if (known) return known;
-    const observedAt = jsonTimestamp(obj);
+    const observedMs = jsonTimestamp(obj);
     // Container runtimes wrap the original line: {"log":"…","stream":"stderr","time":"…"}.
     const wrapped = typeof obj.log === 'string' ? obj.log : null;
     if (wrapped && depth < 2) {
       const inner = this.runFamilies(normalize(wrapped), depth + 1);
-      if (inner) return { ...inner, observedAt: inner.observedAt ?? observedAt, hits: shiftHits(inner.hits, text, wrapped) };
+      if (inner) return { ...inner, observedMs: inner.observedMs ?? observedMs, hits: shiftHits(inner.hits, text, wrapped) };
     }
     const access = jsonAccessStatus(obj);
     const message = jsonMessageText(obj);
@@ -142,7 +144,7 @@ export class LineAnalyzer {
     if (hits.length === 0 && access && access.status >= 502 && access.status <= 504) {
       hits = statusHits(access.status, 0, access.upstream, access.upstreamStatus ? { upstreamStatus: access.upstreamStatus } : {});
     }
-    return { format: 'json', hits, observedAt, upstream: access?.upstream ?? null, status: access?.status ?? null };
+    return { format: 'json', hits, observedMs, upstream: access?.upstream ?? null, status: access?.status ?? null };
   }
 }
 
@@ -189,7 +191,7 @@ export function toFinding(a: DetailedAnalysis, h: Hit, lineNumber: number): Find
     weight: h.weight,
     excerpt: excerptOf(a.text, h.at),
     location: { line: lineNumber },
-    observedAt: a.observedAt,
+    observedAt: toIso(a.observedMs),
     upstream: h.upstream ?? a.upstream,
     ...(h.detail ? { detail: h.detail } : {}),
   };

@@ -1,5 +1,5 @@
 import { errnoKind, hit, normalizeUpstream, type FamilyResult, type Hit } from './hit.js';
-import { monthIndex, toIso, utcMs } from './timestamps.js';
+import { monthIndex, utcMs } from './timestamps.js';
 
 /**
  * Apache httpd error log, mod_proxy and friends:
@@ -16,17 +16,15 @@ export function parseApacheError(text: string): FamilyResult | null {
   const date = DATE_RE.exec(text);
   if (!date && !GATE_RE.test(text)) return null;
   if (date && !MODULE_LEVEL_RE.test(text)) return null;
-  let observedAt: string | null = null;
+  let observedMs: number | null = null;
   if (date) {
     const month = monthIndex(date[1]!);
     if (month !== null) {
-      observedAt = toIso(
-        utcMs(Number(date[7]), month, Number(date[2]), Number(date[3]), Number(date[4]), Number(date[5]), Number((date[6] ?? '0').slice(0, 3).padEnd(3, '0'))),
-      );
+      observedMs = utcMs(Number(date[7]), month, Number(date[2]), Number(date[3]), Number(date[4]), Number(date[5]), Number((date[6] ?? '0').slice(0, 3).padEnd(3, '0')));
     }
   }
   const upstream = upstreamOf(text);
-  return { format: 'apache-error', hits: classifyApache(text), observedAt, upstream };
+  return { format: 'apache-error', hits: classifyApache(text), observedMs, upstream };
 }
 
 function upstreamOf(text: string): string | null {

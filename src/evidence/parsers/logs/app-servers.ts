@@ -1,6 +1,6 @@
 import { hit, normalizeUpstream, type FamilyResult, type Hit } from './hit.js';
 import { classifyNodeError } from './network-errors.js';
-import { parseClf, parseIso, toIso } from './timestamps.js';
+import { parseClf, parseIso } from './timestamps.js';
 
 /**
  * The upstream side: app servers behind the gateway (gunicorn, uWSGI, Node) and a few small
@@ -36,7 +36,7 @@ export function parseGunicorn(text: string): FamilyResult | null {
   } else if (/Connection in use|Address already in use/i.test(text)) {
     hits.push(hit('UPSTREAM_DOWN', 'gunicorn.cannot_bind', 6, { at: text.search(/in use/i) }));
   }
-  return { format: 'gunicorn', hits, observedAt: head ? toIso(parseIso(head[1]!)) : null };
+  return { format: 'gunicorn', hits, observedMs: head ? parseIso(head[1]!) : null };
 }
 
 const UWSGI_GATE_RE = /uwsgi|HARAKIRI|SIGPIPE: writing to a closed pipe|\[pid: \d+\|app: |listen queue of socket|DAMN ! worker|invalid request block size|Broken pipe \[(?:core|proto)\//i;
@@ -47,7 +47,7 @@ export function parseUwsgi(text: string): FamilyResult | null {
   const req = UWSGI_REQ_RE.exec(text);
   if (req) {
     // The app's own view of a request: its status is not the gateway's, so no cause here.
-    return { format: 'uwsgi', hits: [], observedAt: toIso(parseLooseDate(req[1]!)), status: Number(req[2]) };
+    return { format: 'uwsgi', hits: [], observedMs: parseLooseDate(req[1]!), status: Number(req[2]) };
   }
   const hits: Hit[] = [];
   const at = (re: RegExp): number => Math.max(0, text.search(re));
@@ -71,7 +71,7 @@ export function parseUwsgi(text: string): FamilyResult | null {
   } else if (/no app loaded|unable to load app|ImportError/i.test(text)) {
     hits.push(hit('UPSTREAM_DOWN', 'uwsgi.app_not_loaded', 7, { at: at(/no app|unable to load|ImportError/i) }));
   }
-  return { format: 'uwsgi', hits, observedAt: toIso(parseLooseDate(text)) };
+  return { format: 'uwsgi', hits, observedMs: parseLooseDate(text) };
 }
 
 /** uWSGI prints ctime-style dates (`Tue Oct  4 10:34:15 2016`). */
@@ -104,7 +104,7 @@ export function parseNghttpx(text: string): FamilyResult | null {
   else if (/TLS handshake|SSL_do_handshake|certificate verif/i.test(text) && /backend/i.test(text)) {
     hits.push(hit('TLS', 'nghttpx.backend_tls_failed', 8, { at: text.search(/TLS|SSL|certificate/i) }));
   }
-  return { format: 'nghttpx', hits, observedAt: toIso(parseClf(text)) };
+  return { format: 'nghttpx', hits, observedMs: parseClf(text) };
 }
 
 export function parseSelinuxAudit(text: string): FamilyResult | null {
@@ -124,5 +124,5 @@ export function parseSelinuxAudit(text: string): FamilyResult | null {
       }),
     );
   }
-  return { format: 'selinux-audit', hits, observedAt: toIso(Number(m[1]) * 1000) };
+  return { format: 'selinux-audit', hits, observedMs: Number(m[1]) * 1000 };
 }

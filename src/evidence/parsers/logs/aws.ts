@@ -1,6 +1,6 @@
 import { hit, normalizeUpstream, type FamilyResult, type Hit } from './hit.js';
 import { tokenize } from './envoy.js';
-import { parseIso, toIso } from './timestamps.js';
+import { parseIso } from './timestamps.js';
 
 /**
  * AWS load balancer access logs (load-balancer-access-logs.md). The triage rule: when the LB
@@ -73,7 +73,7 @@ export function parseAwsLb(text: string): FamilyResult | null {
   return {
     format: kind === 'alb' ? 'aws-alb' : 'aws-clb',
     hits: lbHits(rec),
-    observedAt: toIso(parseIso(timeText)),
+    observedMs: parseIso(timeText),
     upstream: rec.target,
     status: rec.elbStatus,
   };

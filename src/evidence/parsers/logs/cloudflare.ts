@@ -1,5 +1,5 @@
 import { hit, num, str, type FamilyResult, type Hit } from './hit.js';
-import { epochToMs, parseIso, toIso } from './timestamps.js';
+import { epochToMs, parseIso } from './timestamps.js';
 
 /**
  * Cloudflare: 52x error pages (title, heading, explanation text), the `cf_ob_info=<code>:<ray>:<colo>`
@@ -109,7 +109,7 @@ export function parseCloudflarePage(text: string): FamilyResult | null {
   return {
     format: 'cloudflare-page',
     hits: edgeHits(code, at, ray ? { rayId: ray } : {}),
-    observedAt: at2 ? toIso(parseIso(`${at2[1]}Z`)) : null,
+    observedMs: at2 ? parseIso(`${at2[1]}Z`) : null,
   };
 }
 
@@ -162,5 +162,5 @@ export function parseCloudflareLogpush(obj: Record<string, unknown>, text: strin
       hits.push(hit('CDN_EDGE', `cloudflare.edge_${edge}`, 4, { at, upstream, detail }));
     }
   }
-  return { format: 'cloudflare-logpush', hits, observedAt: toIso(ms), upstream, status: edge };
+  return { format: 'cloudflare-logpush', hits, observedMs: ms, upstream, status: edge };
 }

@@ -1,6 +1,6 @@
 import { hit, isRecord, normalizeUpstream, num, str, type FamilyResult, type Hit } from './hit.js';
 import { classifyGoNetError } from './network-errors.js';
-import { epochToMs, parseClf, parseIso, toIso } from './timestamps.js';
+import { epochToMs, parseClf, parseIso } from './timestamps.js';
 
 /**
  * Traefik and Caddy, both Go: their errors are Go net/http errors (see network-errors.ts).
@@ -18,12 +18,12 @@ export function parseTraefikText(text: string): FamilyResult | null {
   const msg = lf ? lf[2]!.replace(/\\"/g, '"') : zl ? zl[1]! : text;
   const msgAt = lf ? lf.index + lf[0].indexOf('msg=') + 5 : zl ? zl.index : 0;
   const time = /\btime="([^"]+)"/.exec(text);
-  const observedAt = time ? toIso(parseIso(time[1]!)) : null;
+  const observedMs = time ? parseIso(time[1]!) : null;
   const hits = shift(traefikMessageHits(msg), msgAt);
   const errField = /\berror="((?:[^"\\]|\\.)*)"/.exec(text);
   if (hits.length === 0 && errField) hits.push(...shift(classifyGoNetError(errField[1]!), errField.index));
   const upstream = hits.find((h) => h.upstream)?.upstream ?? roundTripUpstream(msg);
-  return { format: 'traefik', hits, observedAt, upstream };
+  return { format: 'traefik', hits, observedMs, upstream };
 }
 
 function shift(hits: Hit[], by: number): Hit[] {
@@ -73,7 +73,7 @@ export function parseTraefikJson(obj: Record<string, unknown>, text: string): Fa
     // OriginStatus 0: no response came from the service; Traefik generated the status.
     hits.push(...statusOnlyHits(status, 'traefik', at, upstream));
   }
-  return { format: 'traefik-json', hits, observedAt: start ? toIso(parseIso(start)) : null, upstream, status };
+  return { format: 'traefik-json', hits, observedMs: start ? parseIso(start) : null, upstream, status };
 }
 
 const CADDY1_RE = /\[ERROR (\d{3}) ([^\]]*)\]\s*(.*)$/;
@@ -91,7 +91,7 @@ export function parseCaddyV1(text: string): FamilyResult | null {
     hits = shift(classifyGoNetError(message), at);
   }
   // "request canceled" / "context canceled" without a timeout: the client went away.
-  return { format: 'caddy', hits, observedAt: toIso(parseClf(text)), status };
+  return { format: 'caddy', hits, observedMs: parseClf(text), status };
 }
 
 /** Caddy v2 JSON log record (access log or error/reverse_proxy log). */
@@ -102,7 +102,7 @@ export function parseCaddyJson(obj: Record<string, unknown>, text: string): Fami
     typeof obj.ts === 'number' && typeof obj.msg === 'string' && (logger === null || /^(?:http|tls|admin|pki|events|caddy)\b/.test(logger));
   if (!isCaddy) return null;
   const ts = num(obj.ts);
-  const observedAt = ts !== null ? toIso(epochToMs(ts)) : null;
+  const observedMs = ts !== null ? epochToMs(ts) : null;
   const msg = str(obj.msg) ?? '';
   const error = str(obj.error) ?? '';
   const status = num(obj.status);
@@ -119,5 +119,5 @@ export function parseCaddyJson(obj: Record<string, unknown>, text: string): Fami
     hits.push(...statusOnlyHits(status, 'caddy', msgAt));
   }
   const upstream = normalizeUpstream(upstreamField) ?? hits.find((h) => h.upstream)?.upstream ?? null;
-  return { format: 'caddy-json', hits, observedAt, upstream, status: logger?.startsWith('http.log.access') ? status : null };
+  return { format: 'caddy-json', hits, observedMs, upstream, status: logger?.startsWith('http.log.access') ? status : null };
 }

@@ -1,5 +1,5 @@
 import { hit, type FamilyResult, type Hit } from './hit.js';
-import { parseClf, toIso } from './timestamps.js';
+import { parseClf } from './timestamps.js';
 
 /**
  * HAProxy: the HTTP/TCP log line (termination state, timers), server health messages and the
@@ -30,7 +30,7 @@ export function parseHaproxy(text: string): FamilyResult | null {
     return {
       format: 'haproxy',
       hits,
-      observedAt: toIso(parseClf(date!)),
+      observedMs: parseClf(date!),
       upstream: serverOf(backendServer!),
       status: status > 0 ? status : null,
     };
@@ -39,14 +39,14 @@ export function parseHaproxy(text: string): FamilyResult | null {
   if (tcp) {
     const term = tcp[8]!;
     const hits = terminationHits(`${term}--`, 0, tcp[3]!, { Tw: Number(tcp[4]), Tc: Number(tcp[5]), Tt: Number(tcp[6]!.replace('+', '')) }, tcp.index + tcp[0].indexOf(` ${term} `) + 1);
-    return { format: 'haproxy', hits, observedAt: toIso(parseClf(tcp[1]!)), upstream: serverOf(tcp[3]!) };
+    return { format: 'haproxy', hits, observedMs: parseClf(tcp[1]!), upstream: serverOf(tcp[3]!) };
   }
   if (!MESSAGE_GATE_RE.test(text)) return null;
   const accept = /\[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d{3})?)\]/.exec(text);
   return {
     format: 'haproxy',
     hits: messageHits(text),
-    observedAt: accept ? toIso(parseClf(accept[1]!)) : null,
+    observedMs: accept ? parseClf(accept[1]!) : null,
     upstream: messageServer(text),
   };
 }

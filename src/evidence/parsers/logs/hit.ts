@@ -19,8 +19,8 @@ export interface Hit {
 export interface FamilyResult {
   format: LogFormat;
   hits: Hit[];
-  /** ISO instant when the family read the line's own timestamp (otherwise a generic scan runs). */
-  observedAt?: string | null;
+  /** Epoch ms when the family read the line's own timestamp (otherwise a generic scan runs). */
+  observedMs?: number | null;
   /** The upstream the whole line is about, used for hits that do not name their own. */
   upstream?: string | null;
   /** HTTP status, for access-log formats. */
@@ -33,7 +33,14 @@ export function hit(
   weight: number,
   extra?: { at?: number; upstream?: string | null; detail?: Record<string, unknown> },
 ): Hit {
-  return { category, signal, weight, ...extra };
+  const h: Hit = { category, signal, weight };
+  // Field by field rather than a spread: this runs for every failing line of a big log.
+  if (extra) {
+    if (extra.at !== undefined) h.at = extra.at;
+    if (extra.upstream !== undefined) h.upstream = extra.upstream;
+    if (extra.detail !== undefined) h.detail = extra.detail;
+  }
+  return h;
 }
 
 /**

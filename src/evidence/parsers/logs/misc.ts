@@ -1,7 +1,7 @@
 import { statusHits } from './access.js';
 import { hit, normalizeUpstream, num, str, type FamilyResult, type Hit } from './hit.js';
 import { tokenize } from './envoy.js';
-import { epochToMs, parseClf, parseIso, toIso } from './timestamps.js';
+import { epochToMs, parseClf, parseIso } from './timestamps.js';
 
 /** Kong's client-facing JSON bodies (`{"message":"name resolution failed"}` …). */
 export function parseKongBody(obj: Record<string, unknown>): FamilyResult | null {
@@ -57,10 +57,10 @@ export class W3cReader {
     const status = statusText && /^\d{3}$/.test(statusText) ? Number(statusText) : null;
     const date = value('date') ?? value('date-local');
     const time = value('time') ?? value('time-local');
-    const observedAt = date && time ? toIso(parseIso(`${date}T${time}${value('date') ? 'Z' : ''}`)) : null;
+    const observedMs = date && time ? parseIso(`${date}T${time}${value('date') ? 'Z' : ''}`) : null;
     const sub = num(value('sc-substatus'));
     const win32 = num(value('sc-win32-status'));
-    return { format: 'w3c', hits: iisHits(status, sub, win32), observedAt, status };
+    return { format: 'w3c', hits: iisHits(status, sub, win32), observedMs, status };
   }
 }
 
@@ -93,13 +93,14 @@ const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'time_iso8601', 'tim
  */
 const MESSAGE_KEYS = ['msg', 'message', 'error', 'err', 'error_message', 'errorMessage', 'exception', 'reason', 'textPayload', 'jsonPayload', '@message', 'MESSAGE'];
 
-export function jsonTimestamp(obj: Record<string, unknown>): string | null {
+/** Epoch ms of a JSON record's time field, whichever of the usual keys and layouts it uses. */
+export function jsonTimestamp(obj: Record<string, unknown>): number | null {
   for (const key of TIME_KEYS) {
     const v = obj[key];
-    if (typeof v === 'number') return toIso(epochToMs(v));
+    if (typeof v === 'number') return epochToMs(v);
     if (typeof v === 'string') {
       const ms = /^\d+(?:\.\d+)?$/.test(v) ? epochToMs(Number(v)) : (parseIso(v) ?? parseClf(v));
-      if (ms !== null) return toIso(ms);
+      if (ms !== null) return ms;
     }
   }
   return null;

@@ -1,5 +1,5 @@
 import { errnoKind, hit, normalizeUpstream, type ErrnoKind, type FamilyResult, type Hit } from './hit.js';
-import { toIso, utcMs } from './timestamps.js';
+import { utcMs } from './timestamps.js';
 
 /**
  * nginx error log and everything that writes it: OpenResty, Tengine, Kong, APISIX, njs, the
@@ -20,12 +20,10 @@ export function looksLikeNginxError(text: string): boolean {
 export function parseNginxError(text: string): FamilyResult | null {
   const header = HEADER_RE.exec(text);
   let level: string | null = null;
-  let observedAt: string | null = null;
+  let observedMs: number | null = null;
   if (header) {
     level = header[7]!;
-    observedAt = toIso(
-      utcMs(Number(header[1]), Number(header[2]) - 1, Number(header[3]), Number(header[4]), Number(header[5]), Number(header[6])),
-    );
+    observedMs = utcMs(Number(header[1]), Number(header[2]) - 1, Number(header[3]), Number(header[4]), Number(header[5]), Number(header[6]));
   } else {
     const lvl = LEVEL_ONLY_RE.exec(text);
     if (lvl) level = (lvl[1] ?? lvl[2] ?? lvl[3])!;
@@ -33,7 +31,7 @@ export function parseNginxError(text: string): FamilyResult | null {
   }
   const upstream = upstreamOf(text);
   const hits = classifyNginxMessage(text, level);
-  return { format: 'nginx-error', hits, observedAt, upstream };
+  return { format: 'nginx-error', hits, observedMs, upstream };
 }
 
 /** The `upstream: "…"` field, or the address a connect()/resolver message names. */

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CauseCategory } from '../../../diagnosis/cause-category.js';
 import type { Finding } from '../finding.js';
 import { LineAnalyzer, MAX_ANALYZED_CHARS, toFinding, type DetailedAnalysis } from './analyze.js';
 import type { Hit } from './hit.js';
-import { fastClfMs, fastIsoMs } from './timestamps.js';
+import { readFastLine, type FastLine } from './fast-path.js';
 import { LOG_FORMATS, LogParseError, type LogFormat, type LogParseOptions, type LogParseResult, type LogSignalSummary } from './types.js';
 
 const DEFAULT_MAX_FINDINGS_PER_SIGNAL = 20;
@@ -17,18 +16,26 @@ const SNIFF_BYTES = 8192;
 interface SignalAccumulator {
   category: CauseCategory;
   count: number;
-  firstSeenAt: string | null;
-  lastSeenAt: string | null;
+  firstMs: number;
+  lastMs: number;
   upstreams: Set<string>;
 }
 
 /**
- * Splits text into lines and reads each one, keeping only the summary counters, the capped
- * findings and the unfinished last line, so memory stays flat whatever the file size.
+ * Longest stretch of one line that is kept, in bytes: enough for MAX_ANALYZED_CHARS characters
+ * (a UTF-16 code unit takes at most 3 bytes of UTF-8).
+ */
+const MAX_LINE_BYTES = 3 * MAX_ANALYZED_CHARS;
+
+/**
+ * Splits UTF-8 bytes into lines and reads each one, keeping only the summary counters, the capped
+ * findings and the unfinished last line, so memory stays flat whatever the file size. Lines the
+ * byte-level fast path settles are never decoded; the rest are decoded one by one and analysed.
  */
 class LogCollector {
   private readonly analyzer = new LineAnalyzer();
   private readonly maxPerSignal: number;
+  private readonly fastPath: boolean;
   private readonly findings: Finding[] = [];
   // Counters indexed by format and by status: cheaper than maps on the per-line path.
   private readonly formatCounts = new Float64Array(LOG_FORMATS.length);
@@ -39,65 +46,72 @@ class LogCollector {
   private blank = 0;
   private firstMs = Infinity;
   private lastMs = -Infinity;
-  private carry = '';
-  private carryTruncated = false;
-
-  // Scratch results of the fast path (no allocation per line).
-  private fastFormat: LogFormat | null = null;
-  private fastStatus = 0;
-  private fastMs: number | null = null;
+  /** The unfinished last line: copies of its pieces, at most MAX_LINE_BYTES in all. */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Scratch result of the fast path (no allocation per line); its format is the analysers' hint. */
+  private readonly fast: FastLine = { format: null, status: 0, ms: null };
 
   constructor(options: LogParseOptions) {
     const max = options.maxFindingsPerSignal;
     this.maxPerSignal = max !== undefined && Number.isFinite(max) && max >= 0 ? Math.floor(max) : DEFAULT_MAX_FINDINGS_PER_SIGNAL;
+    this.fastPath = options.fullAnalysis !== true;
   }
 
-  push(text: string): void {
+  pushText(text: string): void {
+    this.pushBytes(Buffer.from(text, 'utf8'));
+  }
+
+  /** UTF-8 bytes; a line (or a multi-byte character) may straddle two pushes. */
+  pushBytes(buf: Buffer): void {
     let start = 0;
-    let nl = text.indexOf('\n');
-    if (this.carry !== '' || this.carryTruncated) {
+    let nl = buf.indexOf(10, 0);
+    if (this.carryBytes > 0) {
       if (nl === -1) {
-        this.appendCarry(text);
+        this.appendCarry(buf, 0, buf.length);
         return;
       }
-      this.appendCarry(text.slice(0, nl));
-      const line = this.carry;
-      this.carry = '';
-      this.carryTruncated = false;
-      this.handleLine(line);
+      this.appendCarry(buf, 0, nl);
+      const line = Buffer.concat(this.carry, this.carryBytes);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.handleLine(line, 0, line.length);
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = buf.indexOf(10, start);
     }
     while (nl !== -1) {
-      this.handleLine(text.slice(start, nl));
+      this.handleLine(buf, start, nl);
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = buf.indexOf(10, start);
     }
-    if (start < text.length) this.appendCarry(text.slice(start));
+    if (start < buf.length) this.appendCarry(buf, start, buf.length);
   }
 
-  /** Very long lines keep only their first MAX_ANALYZED_CHARS characters. */
-  private appendCarry(piece: string): void {
-    if (this.carryTruncated) return;
-    const room = MAX_ANALYZED_CHARS - this.carry.length;
-    if (piece.length > room) {
-      this.carry += piece.slice(0, room);
-      this.carryTruncated = true;
-    } else {
-      this.carry += piece;
-    }
+  /** Very long lines keep only their first MAX_LINE_BYTES bytes. */
+  private appendCarry(buf: Buffer, s: number, e: number): void {
+    const take = Math.min(e - s, MAX_LINE_BYTES - this.carryBytes);
+    if (take <= 0) return;
+    // A copy, so the carry does not keep the whole chunk alive.
+    this.carry.push(Buffer.from(buf.subarray(s, s + take)));
+    this.carryBytes += take;
   }
 
   finish(): LogParseResult {
-    if (this.carry !== '' || this.carryTruncated) {
-      const line = this.carry;
-      this.carry = '';
-      this.carryTruncated = false;
-      this.handleLine(line);
+    if (this.carryBytes > 0) {
+      const line = Buffer.concat(this.carry, this.carryBytes);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.handleLine(line, 0, line.length);
     }
     const signals: Record<string, LogSignalSummary> = {};
     for (const [name, s] of this.signals) {
-      signals[name] = { category: s.category, count: s.count, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt, upstreams: [...s.upstreams] };
+      signals[name] = {
+        category: s.category,
+        count: s.count,
+        firstSeenAt: isoOrNull(s.firstMs),
+        lastSeenAt: isoOrNull(s.lastMs),
+        upstreams: [...s.upstreams],
+      };
     }
     const statusCounts: Record<string, number> = {};
     for (let status = 0; status < this.statusCounts.length; status++) {
@@ -117,29 +131,42 @@ class LogCollector {
         formats,
         signals,
         statusCounts,
-        firstAt: Number.isFinite(this.firstMs) ? new Date(this.firstMs).toISOString() : null,
-        lastAt: Number.isFinite(this.lastMs) ? new Date(this.lastMs).toISOString() : null,
+        firstAt: isoOrNull(this.firstMs),
+        lastAt: isoOrNull(this.lastMs),
       },
     };
   }
 
-  private handleLine(raw: string): void {
+  /** One line: `b[s, end)` without its newline. */
+  private handleLine(b: Buffer, s: number, end: number): void {
     this.lines++;
+    let e = end - s > MAX_LINE_BYTES ? s + MAX_LINE_BYTES : end;
+    if (e > s && b[e - 1] === 13) e--;
+    this.fast.format = null;
+    // A BOM on the first line and over-long lines (cut by characters) are left to the text path.
+    if (this.fastPath && e - s <= MAX_ANALYZED_CHARS && !(this.lines === 1 && b[s] === 0xef)) {
+      if (isBlankBytes(b, s, e)) {
+        this.blank++;
+        return;
+      }
+      if (readFastLine(b, s, e, this.fast)) {
+        this.count(this.fast.format!, this.fast.status, this.fast.ms);
+        return;
+      }
+    }
+    this.handleText(b.toString('utf8', s, e));
+  }
+
+  private handleText(raw: string): void {
     let line = raw;
-    const len = line.length;
-    if (len > 0 && line.charCodeAt(len - 1) === 13) line = line.slice(0, len - 1);
     if (this.lines === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (line.length > MAX_ANALYZED_CHARS) line = line.slice(0, MAX_ANALYZED_CHARS);
     if (isBlank(line)) {
       this.blank++;
       return;
     }
-    if (this.fastPath(line)) {
-      this.count(this.fastFormat!, this.fastStatus, this.fastMs);
-      return;
-    }
-    const a = this.analyzer.analyze(line, this.fastFormat ?? undefined);
-    const ms = a.observedAt !== null ? Date.parse(a.observedAt) : null;
+    const a = this.analyzer.analyze(line, this.fast.format ?? undefined);
+    const ms = a.observedMs;
     if (a.format === null) {
       if (ms !== null) this.seeTime(ms);
       return;
@@ -164,139 +191,36 @@ class LogCollector {
   private record(a: DetailedAnalysis, h: Hit): void {
     let s = this.signals.get(h.signal);
     if (!s) {
-      s = { category: h.category, count: 0, firstSeenAt: null, lastSeenAt: null, upstreams: new Set() };
+      s = { category: h.category, count: 0, firstMs: Infinity, lastMs: -Infinity, upstreams: new Set() };
       this.signals.set(flatten(h.signal), s);
     }
     s.count++;
-    const at = a.observedAt;
-    if (at !== null) {
-      if (s.firstSeenAt === null || at < s.firstSeenAt) s.firstSeenAt = flatten(at);
-      if (s.lastSeenAt === null || at > s.lastSeenAt) s.lastSeenAt = flatten(at);
+    const ms = a.observedMs;
+    if (ms !== null) {
+      if (ms < s.firstMs) s.firstMs = ms;
+      if (ms > s.lastMs) s.lastMs = ms;
     }
     const upstream = h.upstream ?? a.upstream;
     if (upstream && s.upstreams.size < MAX_UPSTREAMS_PER_SIGNAL && !s.upstreams.has(upstream)) {
       s.upstreams.add(flatten(upstream));
     }
     if (s.count <= this.maxPerSignal) {
-      // A deep copy, so the kept finding shares no memory with the chunk its line was cut from.
+      // A deep copy, so the kept finding shares no memory with the line it was read from.
       this.findings.push(JSON.parse(JSON.stringify(toFinding(a, h, this.lines))) as Finding);
     }
   }
-
-  /**
-   * Most lines of a big log are successful access-log lines: read their status and time with
-   * fixed-position checks and skip the analysers. Returns true when the line needs nothing else;
-   * otherwise leaves `fastFormat` as a hint (or null) for the full analysis.
-   */
-  private fastPath(line: string): boolean {
-    this.fastFormat = null;
-    this.fastMs = null;
-    this.fastStatus = 0;
-    // Syslog-prefixed lines (`Feb 25 16:19:49 host haproxy[7]: …`) start with a month name.
-    const c0 = line.charCodeAt(0);
-    if (c0 >= 65 && c0 <= 90) {
-      const done = this.fastHaproxy(line);
-      if (this.fastFormat !== null) return done;
-    }
-    const close = line.indexOf('] "');
-    if (close > 0) {
-      let format: LogFormat | null = null;
-      let ms: number | null = null;
-      if (line.charCodeAt(0) === 91 && line.charCodeAt(5) === 45 && line.charCodeAt(11) === 84) {
-        format = 'envoy-access';
-        ms = fastIsoMs(line, 1);
-      } else if (close >= 27 && line.charCodeAt(close - 27) === 91 && line.charCodeAt(close - 6) === 32) {
-        format = 'combined-access';
-        ms = fastClfMs(line, close - 26);
-      }
-      if (format === null || ms === null) return false;
-      const reqEnd = line.indexOf('" ', close + 3);
-      if (reqEnd < 0) return false;
-      const status = readStatus(line, reqEnd + 2);
-      if (status < 0) return false;
-      this.fastMs = ms;
-      this.fastStatus = status;
-      const afterStatus = reqEnd + 2 + (status === 0 ? 1 : 3);
-      if (format === 'envoy-access') {
-        this.fastFormat = format;
-        // `- ` after the status: no response flags.
-        return status < 500 && line.charCodeAt(afterStatus + 1) === 45 && line.charCodeAt(afterStatus + 2) === 32;
-      }
-      const lastQuote = line.lastIndexOf('"');
-      if (lastQuote > afterStatus && line.indexOf('[', lastQuote) !== -1) {
-        this.fastFormat = 'ingress-nginx-access';
-        return status < 500 && ((status !== 404 && status !== 503) || line.indexOf('default-backend', lastQuote) === -1);
-      }
-      if (lastQuote > afterStatus && line.endsWith('ms')) {
-        this.fastFormat = 'traefik-access';
-        return status < 500;
-      }
-      this.fastFormat = 'combined-access';
-      return status < 500;
-    }
-    return c0 >= 65 && c0 <= 90 ? false : this.fastHaproxy(line);
-  }
-
-  /** `… [25/Feb/2019:16:19:48.143] fe be/srv Tq/Tw/Tc/Tr/Ta status bytes - - ---- …` */
-  private fastHaproxy(line: string): boolean {
-    let j = line.indexOf(' [');
-    for (let tries = 0; j !== -1 && tries < 3; tries++) {
-      if (
-        line.charCodeAt(j + 4) === 47 &&
-        line.charCodeAt(j + 8) === 47 &&
-        line.charCodeAt(j + 13) === 58 &&
-        line.charCodeAt(j + 22) === 46 &&
-        line.charCodeAt(j + 26) === 93
-      ) {
-        break;
-      }
-      j = line.indexOf(' [', j + 2);
-    }
-    if (j === -1 || line.charCodeAt(j + 26) !== 93) return false;
-    const ms = fastClfMs(line, j + 2);
-    if (ms === null) return false;
-    // Skip frontend and backend/server.
-    let p = line.indexOf(' ', j + 28);
-    if (p < 0) return false;
-    p = line.indexOf(' ', p + 1);
-    if (p < 0) return false;
-    const timersEnd = line.indexOf(' ', p + 1);
-    if (timersEnd < 0) return false;
-    let slashes = 0;
-    for (let k = p + 1; k < timersEnd; k++) if (line.charCodeAt(k) === 47) slashes++;
-    this.fastFormat = 'haproxy';
-    this.fastMs = ms;
-    if (slashes === 4) {
-      const status = readStatus(line, timersEnd + 1);
-      if (status < 0) return false;
-      this.fastStatus = status;
-      // status, bytes, two captured cookies, then the termination state.
-      let q = timersEnd + 1;
-      for (let k = 0; k < 4; k++) {
-        q = line.indexOf(' ', q) + 1;
-        if (q === 0) return false;
-      }
-      return status < 500 && line.charCodeAt(q) === 45 && line.charCodeAt(q + 1) === 45;
-    }
-    if (slashes === 2) {
-      const bytesEnd = line.indexOf(' ', timersEnd + 1);
-      if (bytesEnd < 0) return false;
-      return line.charCodeAt(bytesEnd + 1) === 45 && line.charCodeAt(bytesEnd + 2) === 45;
-    }
-    return false;
-  }
 }
 
-/** A 3-digit status (or Envoy's "0") followed by a space or the end; -1 when there is none. */
-function readStatus(line: string, i: number): number {
-  const a = line.charCodeAt(i) - 48;
-  if (a === 0 && (line.charCodeAt(i + 1) === 32 || i + 1 === line.length)) return 0;
-  const b = line.charCodeAt(i + 1) - 48;
-  const c = line.charCodeAt(i + 2) - 48;
-  if (a < 1 || a > 5 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
-  const next = line.charCodeAt(i + 3);
-  if (next !== 32 && i + 3 !== line.length) return -1;
-  return a * 100 + b * 10 + c;
+function isoOrNull(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+function isBlankBytes(b: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 function isBlank(line: string): boolean {
@@ -372,7 +296,7 @@ function sniffText(head: string): void {
 export function parseLogText(text: string, options: LogParseOptions = {}): LogParseResult {
   sniffText(text);
   const collector = new LogCollector(options);
-  collector.push(text);
+  collector.pushText(text);
   return collector.finish();
 }
 
@@ -406,8 +330,11 @@ async function consume(source: AsyncIterable<Buffer | string>, collector: LogCol
   if (head.every((c) => typeof c === 'string')) {
     const text = head.join('');
     sniffText(text);
-    collector.push(text);
-    for await (const chunk of rest) collector.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    collector.pushText(text);
+    for await (const chunk of rest) {
+      if (typeof chunk === 'string') collector.pushText(chunk);
+      else collector.pushBytes(chunk);
+    }
     return;
   }
 
@@ -424,14 +351,23 @@ async function consume(source: AsyncIterable<Buffer | string>, collector: LogCol
     }
     return;
   }
-  const decoder = encoding === 'utf8' ? new StringDecoder('utf8') : new TextDecoder(encoding);
-  const decode = (b: Buffer): string => (decoder instanceof StringDecoder ? decoder.write(b) : decoder.decode(b, { stream: true }));
-  const headText = decode(headBuf);
+  if (encoding === 'utf8') {
+    // Only the sniff needs text; the lines are split and read from the bytes.
+    sniffText(headBuf.toString('utf8'));
+    collector.pushBytes(headBuf);
+    for await (const chunk of rest) {
+      if (typeof chunk === 'string') collector.pushText(chunk);
+      else collector.pushBytes(chunk);
+    }
+    return;
+  }
+  const decoder = new TextDecoder(encoding);
+  const headText = decoder.decode(headBuf, { stream: true });
   sniffText(headText);
-  collector.push(headText);
-  for await (const chunk of rest) collector.push(typeof chunk === 'string' ? chunk : decode(chunk));
-  const tail = decoder instanceof StringDecoder ? decoder.end() : decoder.decode();
-  if (tail) collector.push(tail);
+  collector.pushText(headText);
+  for await (const chunk of rest) collector.pushText(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+  const tail = decoder.decode();
+  if (tail) collector.pushText(tail);
 }
 
 async function* remaining(it: AsyncIterator<Buffer | string>, done: boolean): AsyncGenerator<Buffer | string> {

@@ -74,6 +74,11 @@ export interface LogParseResult {
 export interface LogParseOptions {
   /** How many findings of one signal to keep; later ones are only counted. Default 20. */
   maxFindingsPerSignal?: number;
+  /**
+   * Read every line with the full analysers, skipping the byte-level shortcut for successful
+   * access-log lines. Slower; the result is the same (the tests hold the shortcut to that).
+   */
+  fullAnalysis?: boolean;
 }
 
 /** Thrown when the input is not a text log at all (binary, image, archive, HAR …). */

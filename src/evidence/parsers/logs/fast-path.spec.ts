@@ -1,0 +1,133 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readFastLine, type FastLine } from './fast-path.js';
+import { parseLogStream, parseLogText } from './index.js';
+
+const sharedDir = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
+const corpusDir = path.join(sharedDir, 'corpus');
+
+/** Access lines in the shapes the fast path reads, with the variations it has to get right. */
+function variedLines(): string[] {
+  const lines: string[] = [];
+  const statuses = [0, 200, 204, 301, 404, 499, 500, 502, 503, 504];
+  const clfTimes = ['06/May/2024:07:08:09 +0000', '31/Dec/2023:23:59:59 +0100', '01/jan/2024:00:00:01 -0530', '29/Feb/2023:10:00:00 +0000', '06/May/2024:07:08:09'];
+  const isoTimes = ['2024-05-06T07:08:09.123Z', '2024-05-06T07:08:09Z', '2024-05-06T07:08:09.123456+02:00', '2024-13-06T07:08:09.123Z'];
+  const haproxyTimes = ['06/May/2024:07:08:09.250', '06/May/2024:25:08:09.250'];
+  const requests = ['GET / HTTP/1.1', 'GET /cart?id=é&q=日本 HTTP/1.1', 'POST /api/v1/orders HTTP/2.0', '-'];
+  for (const status of statuses) {
+    for (const t of clfTimes) {
+      for (const req of requests) {
+        lines.push(`203.0.113.9 - - [${t}] "${req}" ${status} 512 "-" "curl/8.5.0"`);
+        lines.push(`203.0.113.9 - - [${t}] "${req}" ${status} 512 "https://shop/ü" "Mozilla/5.0 (X11)" "-"`);
+        // ingress-nginx: upstream fields after the user agent, and its default backend.
+        lines.push(
+          `10.0.0.1 - - [${t}] "${req}" ${status} 512 "-" "curl/8.5.0" 310 0.004 [shop-web-80] [] 10.1.2.3:8080 512 0.004 ${status} 4f1d`,
+        );
+        lines.push(`10.0.0.1 - - [${t}] "${req}" ${status} 512 "-" "curl/8.5.0" 310 0.001 [upstream-default-backend] [] 127.0.0.1:8181 0 0.001 ${status} 4f1d`);
+        // Traefik's common log format ends with the router, the server and the duration.
+        lines.push(`10.0.0.1 - - [${t}] "${req}" ${status} 512 "-" "curl/8.5.0" 42 "web@docker" "http://10.1.2.3:8080" 12ms`);
+      }
+    }
+    for (const t of isoTimes) {
+      for (const [flags, details] of [
+        ['-', 'via_upstream'],
+        ['UF,URX', 'upstream_reset_before_response_started{connection_failure}'],
+        ['UH', 'no_healthy_upstream'],
+        ['DC', 'downstream_remote_disconnect'],
+      ]) {
+        lines.push(`[${t}] "GET /api HTTP/1.1" ${status} ${flags} ${details} - "-" 0 19 3 2 "10.0.0.1" "curl" "id" "shop" "10.1.2.3:8080" outbound|80||api - 10.0.0.2:80 10.0.0.1:1234 - default`);
+        lines.push(`[${t}] "GET /api HTTP/1.1" ${status} ${flags} 0 19 3 2 "-" "curl" "id" "shop" "10.1.2.3:8080"`);
+      }
+    }
+    for (const t of haproxyTimes) {
+      for (const term of ['----', 'SH--', 'sH--', 'CD--', 'cD--', 'SC--']) {
+        for (const prefix of ['May  6 07:08:09 lb1 haproxy[9]: ', '<134>May  6 07:08:09 lb1 haproxy[9]: ', '']) {
+          lines.push(`${prefix}203.0.113.9:51234 [${t}] www~ be/app1 0/0/1/12/13 ${status} 212 - - ${term} 1/1/1/1/0 0/0 "GET / HTTP/1.1"`);
+          lines.push(`${prefix}203.0.113.9:51234 [${t}] www~ be/app1 0/0/-1/-1/3003 ${status} 212 - - ${term} 1/1/1/1/0 0/0 "GET / HTTP/1.1"`);
+          lines.push(`${prefix}203.0.113.9:51234 [${t}] fe_tcp be_tcp/db1 1/0/5007 212 ${term.slice(0, 2)} 1/1/1/1/0 0/0`);
+        }
+      }
+    }
+  }
+  // Near misses: cut short, shifted or with a delimiter where a digit should be.
+  lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 2');
+  lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 20');
+  lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 200');
+  lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 0');
+  lines.push('[2024-05-06T07:08] "GET / HTTP/1.1" 200 - 0 1 1 1');
+  lines.push('[2024-05-06T07:08:09.5Z] "GET / HTTP/1.1" 200 -');
+  lines.push('x [06/May/2024:07:08:09] "');
+  lines.push('203.0.113.9:51234 [06/May/2024:07:08:09.250]');
+  lines.push(' \t ');
+  return lines;
+}
+
+function corpusTexts(): string[] {
+  const texts: string[] = [];
+  const logs = path.join(corpusDir, 'logs');
+  for (const file of readdirSync(logs).filter((f) => f.endsWith('.jsonl'))) {
+    for (const raw of readFileSync(path.join(logs, file), 'utf8').split('\n')) {
+      if (raw.trim() !== '') texts.push((JSON.parse(raw) as { text: string }).text);
+    }
+  }
+  return texts;
+}
+
+describe('the byte-level fast path', () => {
+  it('gives the same summary and findings as the full analysis, line for line', () => {
+    const lines = variedLines();
+    const text = lines.join('\n');
+    const fast = parseLogText(text);
+    const full = parseLogText(text, { fullAnalysis: true });
+    assert.deepEqual(fast, full);
+    // The comparison shows something only if the fast path settled lines of every format it reads.
+    const out: FastLine = { format: null, status: 0, ms: null };
+    const settled = new Map<string, number>();
+    for (const line of lines) {
+      const b = Buffer.from(line, 'utf8');
+      if (readFastLine(b, 0, b.length, out)) settled.set(out.format!, (settled.get(out.format!) ?? 0) + 1);
+    }
+    for (const format of ['combined-access', 'ingress-nginx-access', 'traefik-access', 'envoy-access', 'haproxy']) {
+      assert.ok((settled.get(format) ?? 0) >= 10, `fast path settled ${settled.get(format) ?? 0} ${format} lines`);
+    }
+  });
+
+  it('agrees with the full analysis on every corpus line and log file', async () => {
+    const corpus = corpusTexts().join('\n');
+    assert.deepEqual(parseLogText(corpus), parseLogText(corpus, { fullAnalysis: true }));
+    const dir = path.join(corpusDir, 'logfiles');
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('logfile_'))) {
+      const bytes = readFileSync(path.join(dir, file));
+      const read = (fullAnalysis: boolean) =>
+        parseLogStream(
+          (async function* () {
+            yield bytes;
+          })(),
+          { fullAnalysis },
+        );
+      assert.deepEqual(await read(false), await read(true), file);
+    }
+  });
+
+  it('never settles a line that carries a cause', () => {
+    const out: FastLine = { format: null, status: 0, ms: null };
+    for (const line of variedLines()) {
+      const b = Buffer.from(line, 'utf8');
+      if (!readFastLine(b, 0, b.length, out)) continue;
+      const one = parseLogText(line, { fullAnalysis: true });
+      assert.deepEqual(one.findings, [], line);
+      assert.equal(one.summary.recognizedLines, 1, line);
+    }
+  });
+
+  it('reads only its own line of a shared buffer', () => {
+    const out: FastLine = { format: null, status: 0, ms: null };
+    // The status is cut off by the line end; the next line's bytes must not complete it.
+    const b = Buffer.from('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 2\n00 512 "-" "curl"\n');
+    assert.equal(readFastLine(b, 0, b.indexOf(10), out), false);
+    const h = Buffer.from('203.0.113.9:51234 [06/May/2024:07:08:09.250] www~ be/app1 0/0/1/12/13 200 212 - - -\n--- 1/1/1/1/0\n');
+    assert.equal(readFastLine(h, 0, h.indexOf(10), out), false);
+  });
+});

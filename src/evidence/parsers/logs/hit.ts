@@ -131,6 +131,26 @@ export function errnoKind(code: number | null, text: string): ErrnoKind | null {
  */
 export function normalizeUpstream(raw: string | null | undefined): string | null {
   if (!raw) return null;
+  // A log names the same few upstreams on every failing line: remember the last answers.
+  if (raw.length > UPSTREAM_CACHE_MAX_KEY) return normalizeUpstreamUncached(raw);
+  const known = upstreamCache.get(raw);
+  if (known !== undefined) return known;
+  const normalized = normalizeUpstreamUncached(raw);
+  if (upstreamCache.size >= UPSTREAM_CACHE_SIZE) upstreamCache.clear();
+  // Copies: a slice of a line would keep the whole line alive in the cache.
+  upstreamCache.set(copyOf(raw), normalized === null ? null : copyOf(normalized));
+  return normalized;
+}
+
+const UPSTREAM_CACHE_SIZE = 1024;
+const UPSTREAM_CACHE_MAX_KEY = 256;
+
+function copyOf(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+const upstreamCache = new Map<string, string | null>();
+
+function normalizeUpstreamUncached(raw: string): string | null {
   // Spaces never belong in an address; pasted or machine-translated lines sometimes add them.
   let s = raw.replace(/\s+/g, '').replace(/^["'(]+|["'),]+$/g, '');
   if (s === '' || s === '-' || s === '*') return null;

@@ -97,6 +97,17 @@ describe('nginx error log', () => {
     }
   });
 
+  it('reads the message, not the client-supplied fields nginx appends to it', () => {
+    const r = top(
+      '2024/05/06 07:08:09 [error] 7#7: *9 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.1, server: shop, request: "GET /cart HTTP/1.1", upstream: "http://10.0.3.7:8080/", host: "shop", referrer: "https://forum.example/t/no live upstreams (111: Connection refused)"',
+    );
+    assert.equal(r.top?.signal, 'nginx.upstream_prematurely_closed');
+    assert.deepEqual(r.categories, ['UPSTREAM_RESET', 'GATEWAY_CONFIG']);
+    assert.equal(r.top?.detail?.errno, undefined);
+    const quiet = top('2024/05/06 07:08:09 [error] 7#7: *9 open() "/srv/x" failed (2: No such file or directory), client: 10.0.0.1, request: "GET /x HTTP/1.1", referrer: "https://forum.example/upstream timed out"');
+    assert.deepEqual(quiet.findings, []);
+  });
+
   it('reads Kong and OpenResty messages written in the nginx layout', () => {
     assert.equal(top('2024/05/06 07:08:09 [error] 1#0: *7 [lua] balancer.lua:900: execute(): DNS resolution failed: dns server error: 3 name error. Tried: ["orders:(na)"], client: 10.0.0.1').top?.category, 'DNS');
     assert.equal(top('2024/05/06 07:08:09 [error] 1#0: *7 [lua] init.lua:400: execute(): failure to get a peer from the ring-balancer, client: 10.0.0.1').top?.category, 'UPSTREAM_DOWN');

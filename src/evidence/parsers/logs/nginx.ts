@@ -70,8 +70,13 @@ function phaseOf(context: string | null, operation: string | null): Phase {
 /** Classify an nginx-family error message. `level` is the bracketed severity when known. */
 export function classifyNginxMessage(text: string, level: string | null): Hit[] {
   const hits: Hit[] = [];
-  // One lower-cased copy and substring checks: far cheaper than a battery of /i regexes.
-  const lower = text.toLowerCase();
+  // Phrases are looked for in the message only: the fields nginx appends after it (client,
+  // server, the request line, upstream URL, host, referrer) hold what clients sent, and a URL
+  // like `/docs/no live upstreams` must not read as nginx saying so. One lower-cased copy and
+  // substring checks: far cheaper than a battery of /i regexes.
+  const fieldsAt = text.indexOf(', client: ');
+  const message = fieldsAt === -1 ? text : text.slice(0, fieldsAt);
+  const lower = message.toLowerCase();
   const has = (phrase: string): boolean => lower.includes(phrase);
   const at = (phrase: string): number => Math.max(0, lower.indexOf(phrase));
 
@@ -89,11 +94,11 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
     return hits;
   }
 
-  const errno = /\(\s*(\d+)\s*:\s*([^)]*)\)/.exec(text);
+  const errno = /\(\s*(\d+)\s*:\s*([^)]*)\)/.exec(message);
   const errnoNum = errno ? Number(errno[1]) : null;
   const kind: ErrnoKind | null = errno ? errnoKind(errnoNum, errno[2]!) : null;
-  const operation = /\b(connect|socket|recv|send|writev|readv|read|write|accept4?|SSL_do_handshake|SSL_read|SSL_write|SSL_shutdown)\s*\(\s*\)/.exec(text)?.[1] ?? null;
-  const contextMatch = /\bwhile\s+([a-z][a-z0-9 _-]*?)(?:\s*,|\s*$|\s+client:)/i.exec(text);
+  const operation = /\b(connect|socket|recv|send|writev|readv|read|write|accept4?|SSL_do_handshake|SSL_read|SSL_write|SSL_shutdown)\s*\(\s*\)/.exec(message)?.[1] ?? null;
+  const contextMatch = /\bwhile\s+([a-z][a-z0-9 _-]*?)(?:\s*,|\s*$|\s+client:)/i.exec(message);
   const context = contextMatch ? contextMatch[1]! : null;
   const phase = phaseOf(context, operation);
   const errnoAt = errno ? errno.index : 0;

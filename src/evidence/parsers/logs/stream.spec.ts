@@ -122,6 +122,10 @@ describe('parseLogText / parseLogStream', () => {
     const f = r.findings.find((x) => x.signal === 'nginx.connect_refused');
     assert.ok(f && f.excerpt.length <= 500);
     assert.match(f.excerpt, /Connection refused/);
+    // Cut the same way whether the line arrives whole, in pieces, or with multi-byte characters.
+    assert.deepEqual(r, parseLogText(text));
+    const wide = `${refused(1)}, padding: "${'é'.repeat(200_000)}"\r\n${access(200, 2)}`;
+    assert.deepEqual(await parseLogStream(chunks(pieces(Buffer.from(wide), 4_099))), parseLogText(wide));
   });
 
   it('redacts credentials from excerpts', () => {

@@ -274,25 +274,11 @@ export function clfMs(b: Uint8Array, i: number): number | null {
   if (day === null) return null;
   const time = timeOfDayMs(b, i + 12);
   if (time === null) return null;
-  let ms = day + time;
   let j = i + 20;
-  if (b[j] === B_DOT) {
-    const frac = two(b, j + 1) * 10 + digit(b, j + 3);
-    if (frac >= 0) ms += frac;
-    j += 4;
-  }
-  if (b[j] === B_SPACE) {
-    const sign = b[j + 1];
-    if (sign === 43 || sign === 45) {
-      const hh = two(b, j + 2);
-      const mm = two(b, j + 4);
-      if (hh >= 0 && mm >= 0) {
-        const off = (hh * 60 + mm) * 60_000;
-        ms += sign === 43 ? -off : off;
-      }
-    }
-  }
-  return ms;
+  const millis = b[j] === B_DOT ? millisAt(b, j + 1) : 0;
+  if (b[j] === B_DOT) j += 4;
+  const zone = b[j] === B_SPACE ? zoneAt(b, j + 1, two(b, j + 4)) : 0;
+  return day + time + millis + zone;
 }
 
 /** `yyyy-mm-ddTHH:MM:SS[.fff][Z|±hh:mm]` at `i` (Envoy's %START_TIME%). */
@@ -303,22 +289,29 @@ export function isoMs(b: Uint8Array, i: number): number | null {
   if (day === null) return null;
   const time = timeOfDayMs(b, i + 11);
   if (time === null) return null;
-  let ms = day + time;
   let j = i + 19;
+  let millis = 0;
   if (b[j] === B_DOT) {
-    const frac = two(b, j + 1) * 10 + digit(b, j + 3);
-    if (frac >= 0) ms += frac;
+    millis = millisAt(b, j + 1);
     j += 1;
     while (digit(b, j) >= 0) j++;
   }
-  const z = b[j];
-  if (z === 43 || z === 45) {
-    const hh = two(b, j + 1);
-    const mm = b[j + 3] === B_COLON ? two(b, j + 4) : two(b, j + 3);
-    if (hh >= 0 && mm >= 0) {
-      const off = (hh * 60 + mm) * 60_000;
-      ms += z === 43 ? -off : off;
-    }
-  }
-  return ms;
+  const zone = zoneAt(b, j, b[j + 3] === B_COLON ? two(b, j + 4) : two(b, j + 3));
+  return day + time + millis + zone;
+}
+
+/** The first three digits of a fraction of a second at `i`, as milliseconds (0 when not digits). */
+function millisAt(b: Uint8Array, i: number): number {
+  const frac = two(b, i) * 10 + digit(b, i + 2);
+  return frac >= 0 ? frac : 0;
+}
+
+/** What to add to a local time for a `±hh` zone sign at `i` with its minutes already read: 0 without one. */
+function zoneAt(b: Uint8Array, i: number, minutes: number): number {
+  const sign = b[i];
+  if (sign !== 43 && sign !== 45) return 0;
+  const hours = two(b, i + 1);
+  if (hours < 0 || minutes < 0) return 0;
+  const offset = (hours * 60 + minutes) * 60_000;
+  return sign === 43 ? -offset : offset;
 }

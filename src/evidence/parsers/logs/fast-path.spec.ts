@@ -36,6 +36,9 @@ function variedLines(): string[] {
         ['UF,URX', 'upstream_reset_before_response_started{connection_failure}'],
         ['UH', 'no_healthy_upstream'],
         ['DC', 'downstream_remote_disconnect'],
+        ['-', 'upstream_reset_after_response_started{remote_reset}'],
+        ['-', 'route_not_found'],
+        ['-', 'downstream_remote_disconnect'],
       ]) {
         lines.push(`[${t}] "GET /api HTTP/1.1" ${status} ${flags} ${details} - "-" 0 19 3 2 "10.0.0.1" "curl" "id" "shop" "10.1.2.3:8080" outbound|80||api - 10.0.0.2:80 10.0.0.1:1234 - default`);
         lines.push(`[${t}] "GET /api HTTP/1.1" ${status} ${flags} 0 19 3 2 "-" "curl" "id" "shop" "10.1.2.3:8080"`);
@@ -58,6 +61,13 @@ function variedLines(): string[] {
   lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 0');
   lines.push('[2024-05-06T07:08] "GET / HTTP/1.1" 200 - 0 1 1 1');
   lines.push('[2024-05-06T07:08:09.5Z] "GET / HTTP/1.1" 200 -');
+  lines.push('[2024-05-06T07:08:09.1] "GET / HTTP/1.1" 200 - Z] "GET / HTTP/1.1" 200 - 0 1 1 1');
+  lines.push('[2024-05-06T07:08:0] "GET / HTTP/1.1" 200 - 2.123Z] "GET / HTTP/1.1" 200 - 0 1 1 1');
+  lines.push('[2024-05-06T07:08:09.123Z] "GET / HTTP/1.1" 200');
+  lines.push('[2024-05-06T07:08:09.123Z] "garbage" 200 - 0 1 2 3 "-"');
+  lines.push('[2024-05-06T07:08:09.123Z] "- - -" 0 - 0 1 2 3 "-"');
+  lines.push('[2024-05-06T07:08:09.123Z] "GET /x -" 200 - 0 1 2 "-"');
+  lines.push('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET /a\\" 502 1 HTTP/1.1" 200 512 "-" "curl"');
   lines.push('x [06/May/2024:07:08:09] "');
   lines.push('203.0.113.9:51234 [06/May/2024:07:08:09.250]');
   lines.push(' \t ');

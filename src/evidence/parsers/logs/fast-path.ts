@@ -26,6 +26,7 @@ const B_COLON = 58;
 const B_LBRACKET = 91;
 const B_RBRACKET = 93;
 const B_T = 84;
+const B_BACKSLASH = 92;
 
 /** `line` is `b[s, e)`, without its line end. */
 export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine): boolean {
@@ -40,7 +41,7 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
     const done = readHaproxy(b, s, e, out);
     if (out.format !== null) return done;
   }
-  const close = indexOf3(b, s, e, B_RBRACKET, B_SPACE, B_QUOTE);
+  const close = envoyStartEnd(b, s, e) ?? indexOf3(b, s, e, B_RBRACKET, B_SPACE, B_QUOTE);
   if (close > s) {
     let format: LogFormat | null = null;
     let ms: number | null = null;
@@ -53,7 +54,8 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
     }
     if (format === null || ms === null) return false;
     const reqEnd = indexOf2(b, close + 3, e, B_QUOTE, B_SPACE);
-    if (reqEnd < 0) return false;
+    // An escaped quote in the request is left to the access-log family's own reading.
+    if (reqEnd < 0 || b[reqEnd - 1] === B_BACKSLASH) return false;
     const status = readStatus(b, reqEnd + 2, e);
     if (status < 0) return false;
     if (format === 'combined-access') {
@@ -68,8 +70,12 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
     const afterStatus = reqEnd + 2 + (status === 0 ? 1 : 3);
     if (format === 'envoy-access') {
       out.format = format;
-      // `- ` after the status: no response flags.
-      return status < 500 && afterStatus + 2 < e && b[afterStatus + 1] === B_DASH && b[afterStatus + 2] === B_SPACE;
+      // `- ` after the status: no response flags; then either Istio's `via_upstream` details or
+      // straight away the byte counters and duration. Any other details may name a cause.
+      if (status >= 500 || afterStatus + 2 >= e || b[afterStatus + 1] !== B_DASH || b[afterStatus + 2] !== B_SPACE) return false;
+      if (!envoyRequest(b, close + 3, reqEnd)) return false;
+      const p = afterStatus + 3;
+      return startsWith(b, p, e, VIA_UPSTREAM) || threeNumbers(b, p, e);
     }
     const lastQuote = lastIndexOf(b, s, e, B_QUOTE);
     if (lastQuote > afterStatus && indexOf1(b, lastQuote, e, B_LBRACKET) !== -1) {
@@ -87,6 +93,55 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
 }
 
 const DEFAULT_BACKEND = Buffer.from('default-backend', 'latin1');
+const VIA_UPSTREAM = Buffer.from('via_upstream ', 'latin1');
+const HTTP_SLASH = Buffer.from(' HTTP/', 'latin1');
+const NO_REQUEST = Buffer.from('- - -', 'latin1');
+
+/**
+ * The request of an Envoy line as the Envoy family accepts it: `METHOD path HTTP/x.y`, a request
+ * ending in ` -` (no protocol) or `- - -` (no request at all). `b[s, e)` is between the quotes.
+ */
+function envoyRequest(b: Uint8Array, s: number, e: number): boolean {
+  if (e - s === NO_REQUEST.length && startsWith(b, s, e, NO_REQUEST)) return true;
+  let i = s;
+  while (i < e && b[i]! >= 65 && b[i]! <= 90) i++;
+  if (i === s || b[i] !== B_SPACE) return false;
+  if (b[e - 1] === B_DASH && b[e - 2] === B_SPACE && e - 2 > i) return true;
+  let v = e;
+  while (v > i && ((b[v - 1]! >= 48 && b[v - 1]! <= 57) || b[v - 1] === B_DOT)) v--;
+  return v < e && v - HTTP_SLASH.length >= i && startsWith(b, v - HTTP_SLASH.length, v, HTTP_SLASH);
+}
+
+/** `\d+ \d+ \d+ ` at `p`: Envoy's bytes received, bytes sent and duration. */
+function threeNumbers(b: Uint8Array, p: number, e: number): boolean {
+  let i = p;
+  for (let k = 0; k < 3; k++) {
+    const start = i;
+    while (i < e && b[i]! >= 48 && b[i]! <= 57) i++;
+    if (i === start || i >= e || b[i] !== B_SPACE) return false;
+    i++;
+  }
+  return true;
+}
+
+function startsWith(b: Uint8Array, p: number, e: number, prefix: Uint8Array): boolean {
+  if (p + prefix.length > e) return false;
+  for (let k = 0; k < prefix.length; k++) if (b[p + k] !== prefix[k]) return false;
+  return true;
+}
+
+/**
+ * Envoy's default `[2024-05-06T07:08:09.123Z] "` prefix, found without a scan. The `] "` at its end
+ * is the first of the line, or the one before it lies inside the date and time, where the
+ * timestamp reader rejects it whichever of the two is taken as the end. Null when the line does not
+ * start so.
+ */
+function envoyStartEnd(b: Uint8Array, s: number, e: number): number | null {
+  const close = s + 25;
+  if (close + 2 >= e || b[s] !== B_LBRACKET || b[close] !== B_RBRACKET || b[close + 1] !== B_SPACE || b[close + 2] !== B_QUOTE) return null;
+  if (b[s + 20] !== B_DOT || b[s + 24] !== 90 /* Z */ || digit(b, s + 21) < 0 || two(b, s + 22) < 0) return null;
+  return close;
+}
 
 /** `… [25/Feb/2019:16:19:48.143] fe be/srv Tq/Tw/Tc/Tr/Ta status bytes - - ---- …` */
 function readHaproxy(b: Uint8Array, s: number, e: number, out: FastLine): boolean {
@@ -214,24 +269,27 @@ function digit(b: Uint8Array, i: number): number {
   return c >= 0 && c <= 9 ? c : -1000;
 }
 
+/** Two digits at `i` as a number, or a large negative one. Self-contained: small enough to inline. */
 function two(b: Uint8Array, i: number): number {
-  return digit(b, i) * 10 + digit(b, i + 1);
+  const hi = b[i]! - 48;
+  const lo = b[i + 1]! - 48;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1000;
 }
 
-// The day of the previous line: logs are ordered, so most lines skip the calendar arithmetic.
-let lastYear = -1;
-let lastMonth = -1;
-let lastDay = -1;
-let lastDayMs = 0;
+// The day and month name of the previous line: logs are ordered, so most lines skip the calendar
+// arithmetic and the month lookup. Objects rather than module-level lets: cheaper to read.
+const lastDay = { year: -1, month0: -1, day: -1, ms: 0 };
+const lastMonth = { code: -1, month0: 0 };
 
 function dayMs(year: number, month0: number, day: number): number | null {
-  if (year === lastYear && month0 === lastMonth && day === lastDay) return lastDayMs;
+  const last = lastDay;
+  if (year === last.year && month0 === last.month0 && day === last.day) return last.ms;
   const ms = utcMs(year, month0, day, 0, 0, 0);
   if (ms === null) return null;
-  lastYear = year;
-  lastMonth = month0;
-  lastDay = day;
-  lastDayMs = ms;
+  last.year = year;
+  last.month0 = month0;
+  last.day = day;
+  last.ms = ms;
   return ms;
 }
 
@@ -248,8 +306,14 @@ function monthAt(b: Uint8Array, i: number): number | null {
   const c1 = b[i]!;
   const c2 = b[i + 1]!;
   const c3 = b[i + 2]!;
+  const code = (c1 << 16) | (c2 << 8) | c3;
+  if (code === lastMonth.code) return lastMonth.month0;
   if (c1 < 65 || c1 > 90 || c2 < 97 || c2 > 122 || c3 < 97 || c3 > 122) return null;
-  return MONTH_CODES.get(((c1 | 32) << 16) | (c2 << 8) | c3) ?? null;
+  const month0 = MONTH_CODES.get(code | (32 << 16));
+  if (month0 === undefined) return null;
+  lastMonth.code = code;
+  lastMonth.month0 = month0;
+  return month0;
 }
 
 function isLetter(c: number): boolean {

@@ -42,9 +42,25 @@ const LONG_FLAG_NAMES: Record<string, string> = {
 const SHORT_FLAGS = new Set(Object.values(LONG_FLAG_NAMES));
 const FLAG_TOKEN_RE = /^(?:[A-Z]{2,5}|[A-Z][A-Za-z]{5,})(?:,(?:[A-Z]{2,5}|[A-Z][A-Za-z]{5,}))*$/;
 
+const NO_FLAGS: readonly string[] = Object.freeze([]);
+// A log repeats a handful of flag combinations; their readings are kept (frozen, so shared safely).
+const FLAGS_CACHE_SIZE = 256;
+const flagsCache = new Map<string, readonly string[] | null>();
+
 /** A flags token (`UF,URX`, `-`, `UpstreamConnectionFailure`) → short flags, or null if it is not one. */
-export function parseFlags(token: string): string[] | null {
-  if (token === '-') return [];
+export function parseFlags(token: string): readonly string[] | null {
+  if (token === '-') return NO_FLAGS;
+  const known = flagsCache.get(token);
+  if (known !== undefined) return known;
+  const flags = readFlags(token);
+  if (token.length <= 40) {
+    if (flagsCache.size >= FLAGS_CACHE_SIZE) flagsCache.clear();
+    flagsCache.set(token, flags);
+  }
+  return flags;
+}
+
+function readFlags(token: string): readonly string[] | null {
   if (!FLAG_TOKEN_RE.test(token)) return null;
   const flags: string[] = [];
   for (const part of token.split(',')) {
@@ -52,7 +68,7 @@ export function parseFlags(token: string): string[] | null {
     if (!short) return null;
     flags.push(short);
   }
-  return flags;
+  return Object.freeze(flags);
 }
 
 const DETAILS_RE =
@@ -60,7 +76,7 @@ const DETAILS_RE =
 
 export interface EnvoyRecord {
   status: number | null;
-  flags: string[];
+  flags: readonly string[];
   details: string | null;
   transportFailure: string | null;
   durationMs: number | null;
@@ -224,10 +240,13 @@ export function detailsHits(
   const add = (category: Hit['category'], signal: string, weight: number): Hit => hit(category, signal, weight, { at, upstream, detail });
   const reset = /^upstream_reset_(before|after)_response_started(?:\{([^}]*)\})?/.exec(d);
   if (reset) {
+    // `{reason,transport_detail…}`: the reason, then what the transport said, words joined by `_`.
     const inner = reset[2] ?? '';
-    const [reason = '', ...rest] = inner.split(',');
-    const transport = [transportFailure ?? '', ...rest].join(' ').replace(/_/g, ' ');
-    const hits = resetReasonHits(reason.replace(/_/g, ' ').trim(), transport, at, upstream, detail);
+    const comma = inner.indexOf(',');
+    const reason = comma === -1 ? inner : inner.slice(0, comma);
+    const rest = comma === -1 ? '' : inner.slice(comma + 1).replaceAll(',', ' ');
+    const transport = `${transportFailure ?? ''}${rest ? ` ${rest}` : ''}`.replaceAll('_', ' ');
+    const hits = resetReasonHits(reason.replaceAll('_', ' ').trim(), transport, at, upstream, detail);
     if (reset[1] === 'after') {
       // The response had started: the client got a truncated body rather than a 5xx.
       return hits.length > 0 && hits[0]!.category === 'UPSTREAM_TIMEOUT'
@@ -265,7 +284,9 @@ export function resetReasonHits(
 ): Hit[] {
   const r = reason.toLowerCase();
   const t = transport.trim();
-  const extra = { ...detail, ...(reason ? { resetReason: reason } : {}), ...(t ? { transportFailure: t } : {}) };
+  const extra: Record<string, unknown> = Object.assign({}, detail);
+  if (reason) extra.resetReason = reason;
+  if (t) extra.transportFailure = t;
   const add = (category: Hit['category'], signal: string, weight: number): Hit => hit(category, signal, weight, { at, upstream, detail: extra });
   if (t && TLS_TRANSPORT_RE.test(t)) return [add('TLS', 'envoy.upstream_tls_failure', 10)];
   if (r.includes('connection failure') || r.includes('connect error')) {
@@ -325,8 +346,13 @@ export function tokenize(s: string): string[] {
   return tokens;
 }
 
+/** The token without the quotes around it (any number of them: CSV doubles them). */
 function unquote(token: string): string {
-  return token.replace(/^"+|"+$/g, '');
+  let start = 0;
+  let end = token.length;
+  while (start < end && token.charCodeAt(start) === 34) start++;
+  while (end > start && token.charCodeAt(end - 1) === 34) end--;
+  return start === 0 && end === token.length ? token : token.slice(start, end);
 }
 
 const REQUEST_RE = /(?:^|")(?:[A-Z]+ [^"]*? (?:HTTP\/[\d.]+|-)|- - -)"+\s+(\d{1,3}|-)\s+(\S+)/;
@@ -366,7 +392,7 @@ function looksEnvoyShaped(after: string): boolean {
   return /^\s*(?:[a-z_]+(?:\{[^}]*\})?\s+)?(?:-\s+"[^"]*"\s+)?\d+ \d+ \d+ /.test(after);
 }
 
-function envoyPositional(statusText: string, flags: string[], tokens: string[]): EnvoyRecord {
+function envoyPositional(statusText: string, flags: readonly string[], tokens: string[]): EnvoyRecord {
   let i = 0;
   let details: string | null = null;
   let transportFailure: string | null = null;

@@ -37,9 +37,51 @@ export function utcMs(
 ): number | null {
   if (year < 1970 || year > 2200 || month0 < 0 || month0 > 11 || day < 1 || day > 31) return null;
   if (hour > 23 || minute > 59 || second > 60) return null;
+  if (isPlainTime(year, month0, day, hour, minute, second, millis)) {
+    // The common case in plain arithmetic: Date objects cost a microsecond a line on slow machines.
+    if (day > daysInMonth(year, month0)) return null;
+    // A leap second at 23:59:60 would roll into the next day, as Date.UTC does.
+    if (second === 60 && minute === 59 && hour === 23) return null;
+    return daysSinceEpoch(year, month0, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offsetMinutes * 60_000;
+  }
   const ms = Date.UTC(year, month0, day, hour, minute, second, millis);
   if (new Date(ms).getUTCDate() !== day) return null;
   return ms - offsetMinutes * 60_000;
+}
+
+function isPlainTime(year: number, month0: number, day: number, hour: number, minute: number, second: number, millis: number): boolean {
+  return (
+    Number.isInteger(year) &&
+    Number.isInteger(month0) &&
+    Number.isInteger(day) &&
+    Number.isInteger(hour) &&
+    hour >= 0 &&
+    Number.isInteger(minute) &&
+    minute >= 0 &&
+    Number.isInteger(second) &&
+    second >= 0 &&
+    Number.isInteger(millis) &&
+    millis >= 0 &&
+    millis <= 999
+  );
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month0: number): number {
+  if (month0 !== 1) return DAYS_IN_MONTH[month0]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (the civil-from-days inverse, by eras of 400 years). */
+function daysSinceEpoch(year: number, month0: number, day: number): number {
+  const y = month0 < 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = (month0 + 10) % 12;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** `+0700`, `-05:00`, `Z`, `UTC` → minutes east of UTC. */

@@ -228,33 +228,35 @@ export function excerptOf(text: string, at?: number): string {
  */
 export function mergeHits(hits: Hit[]): Hit[] {
   if (hits.length <= 1) return hits;
-  const best = new Map<string, Hit>();
-  const others = new Map<string, string[]>();
+  // Parallel arrays rather than maps: a line carries a handful of hits at most.
+  const categories: string[] = [];
+  const best: Hit[] = [];
+  const others: Array<string[] | null> = [];
   for (const h of hits) {
-    const current = best.get(h.category);
-    if (!current) {
-      best.set(h.category, h);
-    } else if (h.weight > current.weight) {
-      best.set(h.category, h);
-      pushSignal(others, h.category, current.signal);
+    const k = categories.indexOf(h.category);
+    if (k === -1) {
+      categories.push(h.category);
+      best.push(h);
+      others.push(null);
+      continue;
+    }
+    const current = best[k]!;
+    if (h.weight > current.weight) {
+      best[k] = h;
+      (others[k] ??= []).push(current.signal);
     } else if (h.signal !== current.signal) {
-      pushSignal(others, h.category, h.signal);
+      (others[k] ??= []).push(h.signal);
     }
   }
   const merged: Hit[] = [];
-  for (const [category, h] of best) {
-    const also = others.get(category);
+  for (let k = 0; k < best.length; k++) {
+    const h = best[k]!;
+    const also = others[k];
     const signals = also ? [...new Set(also.filter((s) => s !== h.signal))] : [];
     merged.push(signals.length > 0 ? { ...h, detail: { ...h.detail, corroboratedBy: signals } } : h);
   }
   merged.sort((a, b) => b.weight - a.weight);
   return merged;
-}
-
-function pushSignal(map: Map<string, string[]>, key: string, signal: string): void {
-  const list = map.get(key);
-  if (list) list.push(signal);
-  else map.set(key, [signal]);
 }
 
 /** Read a JSON field as a string (numbers are stringified). */

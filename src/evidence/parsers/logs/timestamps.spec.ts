@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { utcMs } from './timestamps.js';
+import { utcMs, zoneOffsetMinutes } from './timestamps.js';
 
 /** What utcMs promises, said with Date: the instant, or null when the parts are not that date. */
 function reference(year: number, month0: number, day: number, hour: number, minute: number, second: number, millis: number, offset: number): number | null {
@@ -36,5 +36,23 @@ describe('utcMs', () => {
     assert.equal(utcMs(Number.NaN, 0, 1, 0, 0, 0), null);
     assert.equal(utcMs(2024, 0, 1, 5, -1, 0), reference(2024, 0, 1, 5, -1, 0, 0, 0));
     assert.equal(utcMs(2024, 0, 1, 0, 0, 0, 1500), reference(2024, 0, 1, 0, 0, 0, 1500, 0));
+  });
+
+  it('reads numeric zones with and without a colon, and treats names and garbage as UTC', () => {
+    const cases: Array<[string | undefined, number]> = [
+      ['+0700', 420],
+      ['-05:00', -300],
+      ['+0530', 330],
+      ['-0000', 0],
+      ['Z', 0],
+      ['UTC', 0],
+      ['gmt', 0],
+      [undefined, 0],
+      ['+7', 0],
+      ['+07:0', 0],
+      ['+07x00', 0],
+      ['+0a00', 0],
+    ];
+    for (const [zone, minutes] of cases) assert.equal(zoneOffsetMinutes(zone), minutes, String(zone));
   });
 });

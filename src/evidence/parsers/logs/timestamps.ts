@@ -86,11 +86,23 @@ function daysSinceEpoch(year: number, month0: number, day: number): number {
 
 /** `+0700`, `-05:00`, `Z`, `UTC` → minutes east of UTC. */
 export function zoneOffsetMinutes(zone: string | undefined): number {
-  if (!zone || zone === 'Z' || zone.toUpperCase() === 'UTC' || zone.toUpperCase() === 'GMT') return 0;
-  const m = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
-  if (!m) return 0;
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
-  return m[1] === '-' ? -minutes : minutes;
+  if (!zone) return 0;
+  // `±hhmm` or `±hh:mm`; anything else (Z, UTC, GMT, garbage) is UTC.
+  const sign = zone.charCodeAt(0);
+  if (sign !== 43 && sign !== 45) return 0;
+  const colon = zone.length === 6 && zone.charCodeAt(3) === 58;
+  if (zone.length !== 5 && !colon) return 0;
+  const hours = twoDigits(zone, 1);
+  const minutes = twoDigits(zone, colon ? 4 : 3);
+  if (hours < 0 || minutes < 0) return 0;
+  const offset = hours * 60 + minutes;
+  return sign === 45 && offset !== 0 ? -offset : offset;
+}
+
+function twoDigits(s: string, i: number): number {
+  const hi = s.charCodeAt(i) - 48;
+  const lo = s.charCodeAt(i + 1) - 48;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
 }
 
 function fractionMs(fraction: string | undefined): number {

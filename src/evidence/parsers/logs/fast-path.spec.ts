@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readFastLine, type FastLine } from './fast-path.js';
+import { FastLine, NextByte, readFastLine } from './fast-path.js';
 import { parseLogStream, parseLogText } from './index.js';
 
 const sharedDir = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
@@ -93,7 +93,7 @@ describe('the byte-level fast path', () => {
     const full = parseLogText(text, { fullAnalysis: true });
     assert.deepEqual(fast, full);
     // The comparison shows something only if the fast path settled lines of every format it reads.
-    const out: FastLine = { format: null, status: 0, ms: null };
+    const out = new FastLine();
     const settled = new Map<string, number>();
     for (const line of lines) {
       const b = Buffer.from(line, 'utf8');
@@ -122,7 +122,7 @@ describe('the byte-level fast path', () => {
   });
 
   it('never settles a line that carries a cause', () => {
-    const out: FastLine = { format: null, status: 0, ms: null };
+    const out = new FastLine();
     for (const line of variedLines()) {
       const b = Buffer.from(line, 'utf8');
       if (!readFastLine(b, 0, b.length, out)) continue;
@@ -133,11 +133,22 @@ describe('the byte-level fast path', () => {
   });
 
   it('reads only its own line of a shared buffer', () => {
-    const out: FastLine = { format: null, status: 0, ms: null };
+    const out = new FastLine();
     // The status is cut off by the line end; the next line's bytes must not complete it.
     const b = Buffer.from('203.0.113.9 - - [06/May/2024:07:08:09 +0000] "GET / HTTP/1.1" 2\n00 512 "-" "curl"\n');
     assert.equal(readFastLine(b, 0, b.indexOf(10), out), false);
     const h = Buffer.from('203.0.113.9:51234 [06/May/2024:07:08:09.250] www~ be/app1 0/0/1/12/13 200 212 - - -\n--- 1/1/1/1/0\n');
     assert.equal(readFastLine(h, 0, h.indexOf(10), out), false);
   });
+
+  it('finds the next byte across calls, forwards and backwards, in one buffer and the next', () => {
+    const finder = new NextByte(93);
+    const b = Buffer.from('a]bc]d\nno bracket here\nx]');
+    const naive = (buf: Buffer, from: number) => buf.indexOf(93, from);
+    for (const from of [0, 1, 2, 5, 3, 6, 7, 20, 0, 25, 26, 27, 4]) assert.equal(finder.find(b, from), naive(b, from), `from ${from}`);
+    const other = Buffer.from(']]');
+    assert.equal(finder.find(other, 1), 1);
+    assert.equal(finder.find(b, 2), 4);
+  });
 });
+

@@ -11,10 +11,37 @@ import { utcMs } from './timestamps.js';
  * and a time and nothing else (no cause). Otherwise it still leaves its guess at the format in
  * `FastLine.format`, as a hint for the full analysis.
  */
-export interface FastLine {
-  format: LogFormat | null;
-  status: number;
-  ms: number | null;
+export class FastLine {
+  format: LogFormat | null = null;
+  status = 0;
+  ms: number | null = null;
+  // Delimiters are found with the native byte search, remembered per buffer (see NextByte).
+  readonly rightBracket = new NextByte(93);
+  readonly leftBracket = new NextByte(91);
+  readonly quote = new NextByte(34);
+}
+
+/**
+ * The next position of one byte value in a buffer, by Buffer#indexOf (memchr), which is faster
+ * than a loop in JavaScript but does not stop at the end of a line. The last answer is kept, so
+ * lines without the byte reuse it instead of each searching the rest of the buffer: a buffer is
+ * searched through at most once per byte value, whatever its lines hold.
+ */
+export class NextByte {
+  private buffer: Buffer | null = null;
+  private from = 0;
+  private at = -1;
+
+  constructor(private readonly value: number) {}
+
+  find(b: Buffer, from: number): number {
+    if (b === this.buffer && from >= this.from && (this.at === -1 || from <= this.at)) return this.at;
+    const at = b.indexOf(this.value, from);
+    this.buffer = b;
+    this.from = from;
+    this.at = at;
+    return at;
+  }
 }
 
 const B_SPACE = 32;
@@ -29,7 +56,7 @@ const B_T = 84;
 const B_BACKSLASH = 92;
 
 /** `line` is `b[s, e)`, without its line end. */
-export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine): boolean {
+export function readFastLine(b: Buffer, s: number, e: number, out: FastLine): boolean {
   out.format = null;
   out.ms = null;
   out.status = 0;
@@ -41,7 +68,7 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
     const done = readHaproxy(b, s, e, out);
     if (out.format !== null) return done;
   }
-  const close = envoyStartEnd(b, s, e) ?? indexOf3(b, s, e, B_RBRACKET, B_SPACE, B_QUOTE);
+  const close = envoyStartEnd(b, s, e) ?? closeOfBracketQuote(b, s, e, out.rightBracket);
   if (close > s) {
     let format: LogFormat | null = null;
     let ms: number | null = null;
@@ -53,7 +80,7 @@ export function readFastLine(b: Uint8Array, s: number, e: number, out: FastLine)
       ms = clfMs(b, close - 26);
     }
     if (format === null || ms === null) return false;
-    const reqEnd = indexOf2(b, close + 3, e, B_QUOTE, B_SPACE);
+    const reqEnd = quoteThenSpace(b, close + 3, e, out.quote);
     // An escaped quote in the request is left to the access-log family's own reading.
     if (reqEnd < 0 || b[reqEnd - 1] === B_BACKSLASH) return false;
     const status = readStatus(b, reqEnd + 2, e);
@@ -144,8 +171,8 @@ function envoyStartEnd(b: Uint8Array, s: number, e: number): number | null {
 }
 
 /** `… [25/Feb/2019:16:19:48.143] fe be/srv Tq/Tw/Tc/Tr/Ta status bytes - - ---- …` */
-function readHaproxy(b: Uint8Array, s: number, e: number, out: FastLine): boolean {
-  let j = indexOf2(b, s, e, B_SPACE, B_LBRACKET);
+function readHaproxy(b: Buffer, s: number, e: number, out: FastLine): boolean {
+  let j = spaceThenBracket(b, s, e, out.leftBracket);
   for (let tries = 0; j !== -1 && tries < 3; tries++) {
     if (
       j + 26 < e &&
@@ -157,7 +184,7 @@ function readHaproxy(b: Uint8Array, s: number, e: number, out: FastLine): boolea
     ) {
       break;
     }
-    j = indexOf2(b, j + 2, e, B_SPACE, B_LBRACKET);
+    j = spaceThenBracket(b, j + 2, e, out.leftBracket);
   }
   if (j === -1 || j + 27 >= e || b[j + 26] !== B_RBRACKET || b[j + 27] !== B_SPACE) return false;
   const ms = clfMs(b, j + 2);
@@ -237,13 +264,27 @@ function indexOf1(b: Uint8Array, from: number, e: number, c: number): number {
   return -1;
 }
 
-function indexOf2(b: Uint8Array, from: number, e: number, c1: number, c2: number): number {
-  for (let i = from; i + 1 < e; i++) if (b[i] === c1 && b[i + 1] === c2) return i;
+/** First `] "` in `b[from, e)`. */
+function closeOfBracketQuote(b: Buffer, from: number, e: number, brackets: NextByte): number {
+  for (let i = brackets.find(b, from); i !== -1 && i + 2 < e; i = brackets.find(b, i + 1)) {
+    if (b[i + 1] === B_SPACE && b[i + 2] === B_QUOTE) return i;
+  }
   return -1;
 }
 
-function indexOf3(b: Uint8Array, from: number, e: number, c1: number, c2: number, c3: number): number {
-  for (let i = from; i + 2 < e; i++) if (b[i] === c1 && b[i + 1] === c2 && b[i + 2] === c3) return i;
+/** First `" ` in `b[from, e)`. */
+function quoteThenSpace(b: Buffer, from: number, e: number, quotes: NextByte): number {
+  for (let i = quotes.find(b, from); i !== -1 && i + 1 < e; i = quotes.find(b, i + 1)) {
+    if (b[i + 1] === B_SPACE) return i;
+  }
+  return -1;
+}
+
+/** First ` [` in `b[from, e)`, as the position of its space. */
+function spaceThenBracket(b: Buffer, from: number, e: number, brackets: NextByte): number {
+  for (let i = brackets.find(b, from + 1); i !== -1 && i < e; i = brackets.find(b, i + 1)) {
+    if (b[i - 1] === B_SPACE) return i - 1;
+  }
   return -1;
 }
 

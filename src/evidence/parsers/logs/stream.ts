@@ -4,7 +4,7 @@ import type { CauseCategory } from '../../../diagnosis/cause-category.js';
 import type { Finding } from '../finding.js';
 import { LineAnalyzer, MAX_ANALYZED_CHARS, toFinding, type DetailedAnalysis } from './analyze.js';
 import type { Hit } from './hit.js';
-import { readFastLine, type FastLine } from './fast-path.js';
+import { FastLine, readFastLine } from './fast-path.js';
 import { LOG_FORMATS, LogParseError, type LogFormat, type LogParseOptions, type LogParseResult, type LogSignalSummary } from './types.js';
 
 const DEFAULT_MAX_FINDINGS_PER_SIGNAL = 20;
@@ -50,7 +50,7 @@ class LogCollector {
   private carry: Buffer[] = [];
   private carryBytes = 0;
   /** Scratch result of the fast path (no allocation per line); its format is the analysers' hint. */
-  private readonly fast: FastLine = { format: null, status: 0, ms: null };
+  private readonly fast = new FastLine();
 
   constructor(options: LogParseOptions) {
     const max = options.maxFindingsPerSignal;

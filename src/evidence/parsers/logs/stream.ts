@@ -43,6 +43,8 @@ class LogCollector {
   private readonly signals = new Map<string, SignalAccumulator>();
   private lines = 0;
   private recognized = 0;
+  private lastFormat: LogFormat | null = null;
+  private lastFormatIndex = 0;
   private blank = 0;
   private firstMs = Infinity;
   private lastMs = -Infinity;
@@ -177,7 +179,12 @@ class LogCollector {
 
   private count(format: LogFormat, status: number, ms: number | null): void {
     this.recognized++;
-    this.formatCounts[FORMAT_INDEX.get(format)!]!++;
+    // Consecutive lines mostly share a format: skip the map lookup then.
+    if (format !== this.lastFormat) {
+      this.lastFormat = format;
+      this.lastFormatIndex = FORMAT_INDEX.get(format)!;
+    }
+    this.formatCounts[this.lastFormatIndex]!++;
     if (status > 0 && status < 600) this.statusCounts[status]!++;
     if (ms !== null) this.seeTime(ms);
   }

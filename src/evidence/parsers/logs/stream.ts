@@ -67,7 +67,7 @@ class LogCollector {
   /** UTF-8 bytes; a line (or a multi-byte character) may straddle two pushes. */
   pushBytes(buf: Buffer): void {
     let start = 0;
-    let nl = buf.indexOf(10, 0);
+    const nl = buf.indexOf(10, 0);
     if (this.carryBytes > 0) {
       if (nl === -1) {
         this.appendCarry(buf, 0, buf.length);
@@ -79,14 +79,23 @@ class LogCollector {
       this.carryBytes = 0;
       this.handleLine(line, 0, line.length);
       start = nl + 1;
-      nl = buf.indexOf(10, start);
     }
-    while (nl !== -1) {
-      this.handleLine(buf, start, nl);
-      start = nl + 1;
-      nl = buf.indexOf(10, start);
-    }
+    start = this.readLines(buf, start);
     if (start < buf.length) this.appendCarry(buf, start, buf.length);
+  }
+
+  /**
+   * The complete lines of `buf` from `start`; returns where the unfinished last line begins. A
+   * function of its own: with the loop inlined in pushBytes, V8 sometimes fell into a loop of
+   * deoptimising pushBytes on entry and optimising it again mid-loop, a third slower all along.
+   */
+  private readLines(buf: Buffer, start: number): number {
+    let s = start;
+    for (let nl = buf.indexOf(10, s); nl !== -1; nl = buf.indexOf(10, s)) {
+      this.handleLine(buf, s, nl);
+      s = nl + 1;
+    }
+    return s;
   }
 
   /** Very long lines keep only their first MAX_LINE_BYTES bytes. */

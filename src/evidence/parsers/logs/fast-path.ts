@@ -136,7 +136,7 @@ function envoyRequest(b: Uint8Array, s: number, e: number): boolean {
   if (b[e - 1] === B_DASH && b[e - 2] === B_SPACE && e - 2 > i) return true;
   let v = e;
   while (v > i && ((b[v - 1]! >= 48 && b[v - 1]! <= 57) || b[v - 1] === B_DOT)) v--;
-  return v < e && v - HTTP_SLASH.length >= i && startsWith(b, v - HTTP_SLASH.length, v, HTTP_SLASH);
+  return v < e && v - HTTP_SLASH.length > i && startsWith(b, v - HTTP_SLASH.length, v, HTTP_SLASH);
 }
 
 /** `\d+ \d+ \d+ ` at `p`: Envoy's bytes received, bytes sent and duration. */

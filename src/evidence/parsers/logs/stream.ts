@@ -67,8 +67,8 @@ class LogCollector {
   /** UTF-8 bytes; a line (or a multi-byte character) may straddle two pushes. */
   pushBytes(buf: Buffer): void {
     let start = 0;
-    const nl = buf.indexOf(10, 0);
     if (this.carryBytes > 0) {
+      const nl = buf.indexOf(10, 0);
       if (nl === -1) {
         this.appendCarry(buf, 0, buf.length);
         return;

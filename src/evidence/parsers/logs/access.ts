@@ -83,13 +83,10 @@ export function parseIngressTail(tail: string): IngressFields | null {
 }
 
 function ingressHits(status: number | null, f: IngressFields, at: number): Hit[] {
-  const detail: Record<string, unknown> = {
-    status,
-    proxyUpstreamName: f.upstreamName,
-    ...(f.statuses.length > 0 ? { upstreamStatus: f.statuses.join(', ') } : {}),
-    ...(f.times.length > 0 ? { upstreamResponseTime: f.times.join(', ') } : {}),
-    ...(f.addrs.length > 1 ? { tries: f.addrs.length } : {}),
-  };
+  const detail: Record<string, unknown> = { status, proxyUpstreamName: f.upstreamName };
+  if (f.statuses.length > 0) detail.upstreamStatus = f.statuses.join(', ');
+  if (f.times.length > 0) detail.upstreamResponseTime = f.times.join(', ');
+  if (f.addrs.length > 1) detail.tries = f.addrs.length;
   const upstream = f.upstream;
   const add = (category: Hit['category'], signal: string, weight: number): Hit => hit(category, signal, weight, { at, upstream, detail });
   if (/default-backend/.test(f.upstreamName)) {

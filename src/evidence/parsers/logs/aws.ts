@@ -82,14 +82,14 @@ export function parseAwsLb(text: string): FamilyResult | null {
 function lbHits(rec: LbRecord): Hit[] {
   const hits: Hit[] = [];
   const p = rec.kind;
-  const detail = {
+  const detail: Record<string, unknown> = {
     elbStatus: rec.elbStatus,
     targetStatus: rec.targetStatus,
     requestProcessingTime: rec.requestTime,
     targetProcessingTime: rec.targetTime,
     responseProcessingTime: rec.responseTime,
-    ...(rec.errorReason ? { errorReason: rec.errorReason } : {}),
   };
+  if (rec.errorReason) detail.errorReason = rec.errorReason;
   const add = (category: Hit['category'], signal: string, weight: number): void => {
     hits.push(hit(category, signal, weight, { at: rec.at, upstream: rec.target, detail }));
   };

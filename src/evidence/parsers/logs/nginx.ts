@@ -102,10 +102,13 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
   const context = contextMatch ? contextMatch[1]! : null;
   const phase = phaseOf(context, operation);
   const errnoAt = errno ? errno.index : 0;
-  const detail = {
-    ...(errno ? { errno: errnoNum, error: errno[2]!.trim() } : {}),
-    ...(context ? { context } : {}),
-  };
+  // Field by field: conditional spreads cost several times more on this per-line path.
+  const detail: Record<string, unknown> = {};
+  if (errno) {
+    detail.errno = errnoNum;
+    detail.error = errno[2]!.trim();
+  }
+  if (context) detail.context = context;
 
   if (kind === 'fd_limit' || has('too many open files')) {
     hits.push(hit('CAPACITY', 'nginx.too_many_open_files', 10, { at: errnoAt, detail }));

@@ -53,7 +53,9 @@ export function parseFlags(token: string): readonly string[] | null {
   const known = flagsCache.get(token);
   if (known !== undefined) return known;
   const flags = readFlags(token);
-  if (token.length <= 40) {
+  // Only short tokens: V8 copies substrings under 13 characters, while a longer one would keep
+  // the whole line it was cut from alive in the cache.
+  if (token.length <= 12) {
     if (flagsCache.size >= FLAGS_CACHE_SIZE) flagsCache.clear();
     flagsCache.set(token, flags);
   }

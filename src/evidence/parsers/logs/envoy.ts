@@ -191,7 +191,7 @@ export function envoyRecordHits(rec: EnvoyRecord, at: number): Hit[] {
   const flagged = hits.length;
   for (const h of extra) {
     let said = false;
-    for (let i = 0; i < flagged; i++) if (hits[i]!.category === h.category) said = true;
+    for (let i = 0; i < flagged && !said; i++) said = hits[i]!.category === h.category;
     if (!said) hits.push(h);
   }
   return hits;

@@ -5,6 +5,7 @@ import type { Finding } from '../finding.js';
 import { LineAnalyzer, MAX_ANALYZED_CHARS, toFinding, type DetailedAnalysis } from './analyze.js';
 import type { Hit } from './hit.js';
 import { FastLine, readFastLine } from './fast-path.js';
+import { toIso } from './timestamps.js';
 import { LOG_FORMATS, LogParseError, type LogFormat, type LogParseOptions, type LogParseResult, type LogSignalSummary } from './types.js';
 
 const DEFAULT_MAX_FINDINGS_PER_SIGNAL = 20;
@@ -119,8 +120,8 @@ class LogCollector {
       signals[name] = {
         category: s.category,
         count: s.count,
-        firstSeenAt: isoOrNull(s.firstMs),
-        lastSeenAt: isoOrNull(s.lastMs),
+        firstSeenAt: toIso(s.firstMs),
+        lastSeenAt: toIso(s.lastMs),
         upstreams: [...s.upstreams],
       };
     }
@@ -142,8 +143,8 @@ class LogCollector {
         formats,
         signals,
         statusCounts,
-        firstAt: isoOrNull(this.firstMs),
-        lastAt: isoOrNull(this.lastMs),
+        firstAt: toIso(this.firstMs),
+        lastAt: toIso(this.lastMs),
       },
     };
   }
@@ -225,10 +226,6 @@ class LogCollector {
       this.findings.push(JSON.parse(JSON.stringify(toFinding(a, h, this.lines))) as Finding);
     }
   }
-}
-
-function isoOrNull(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 function isBlankBytes(b: Buffer, s: number, e: number): boolean {

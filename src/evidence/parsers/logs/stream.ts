@@ -365,8 +365,9 @@ async function consume(source: AsyncIterable<Buffer | string>, collector: LogCol
     return;
   }
   if (encoding === 'utf8') {
-    // Only the sniff needs text; the lines are split and read from the bytes.
-    sniffText(headBuf.toString('utf8'));
+    // Only the sniff needs text, and only its first SNIFF_BYTES characters (at most 3 bytes each,
+    // after a 3-byte BOM); the lines are split and read from the bytes.
+    sniffText(headBuf.toString('utf8', 0, 3 * SNIFF_BYTES + 3));
     collector.pushBytes(headBuf);
     for await (const chunk of rest) {
       if (typeof chunk === 'string') collector.pushText(chunk);

@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { EvidenceService } from '../../src/evidence/evidence.service.js';
 import { bearer, dataSource, getTestApp, http, keyFor } from '../support/app.js';
 import { createIncident } from '../support/factories.js';
+import { CORPUS_DIR } from '../support/shared.js';
 
-const SHARED = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
 
 const NGINX_REFUSED =
   '2026/11/25 10:00:01 [error] 123#0: *45 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: shop, request: "GET /cart HTTP/1.1", upstream: "http://10.0.3.7:8080/cart", host: "shop.example.com"';
@@ -301,7 +301,7 @@ describe('evidence and diagnosis', () => {
 
   it('takes every HAR file of the corpus: each is parsed or failed cleanly, never an error', async () => {
     const incident = await createIncident();
-    const dir = path.join(SHARED, 'corpus', 'har');
+    const dir = path.join(CORPUS_DIR, 'har');
     const files = readdirSync(dir).filter((f) => f.endsWith('.har'));
     assert.ok(files.length >= 30);
     const pending: Array<{ id: string; file: string }> = [];

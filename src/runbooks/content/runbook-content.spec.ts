@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SHARED_DIR } from '../../../test/support/shared.js';
 import { CAUSE_CATEGORIES, GATEWAYS, isCauseCategory } from '../../diagnosis/cause-category.js';
 import { CHECK_PLACEHOLDERS, SEEDED_RUNBOOKS, checksForGateway, findSeededRunbook, placeholdersIn, selectRunbookKey } from './index.js';
 import { EVIDENCE_KINDS, type RunbookDefinition, type RunbookStepDefinition } from './runbook-types.js';
 
-const SHARED_DIR = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
 
 const STEP_KEYS = ['confirm', 'upstream-health', 'gateway-config', 'isolate', 'restart-flush', 'verify-monitor'];
 

@@ -2,14 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CORPUS_DIR } from '../../../../test/support/shared.js';
 import { redactHarStream, redactHarText } from '../../redaction/har-redactor.js';
 import { REDACTED } from '../../redaction/redaction-report.js';
 import { HarParseError } from './har-parse-error.js';
 import { parseHarStream, parseHarText } from './har-parser.js';
 import type { HarParseResult } from './har-types.js';
 
-const sharedDir = process.env['STEPWISE_SHARED_DIR'] ?? path.resolve(process.cwd(), '..', 'shared');
-const corpusDir = path.join(sharedDir, 'corpus', 'har');
+const corpusDir = path.join(CORPUS_DIR, 'har');
 const files = readdirSync(corpusDir)
   .filter((name) => name.endsWith('.har'))
   .sort();

@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { CORPUS_DIR, corpusLogLines } from '../../../../test/support/shared.js';
 import { analyzeLogLine, LogParseError, parseLogStream } from './index.js';
-
-const sharedDir = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
-const corpusDir = path.join(sharedDir, 'corpus');
 
 /**
  * The corpus has eight labelled lines no single-line rule can get right without being keyed to
@@ -18,31 +16,8 @@ const corpusDir = path.join(sharedDir, 'corpus');
  */
 const MIN_OVERALL_ACCURACY = 0.94;
 
-interface CorpusLine {
-  file: string;
-  index: number;
-  text: string;
-  category: string;
-  why: string;
-}
-
-function corpusLines(): CorpusLine[] {
-  const dir = path.join(corpusDir, 'logs');
-  const lines: CorpusLine[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
-    readFileSync(path.join(dir, file), 'utf8')
-      .split('\n')
-      .forEach((raw, i) => {
-        if (raw.trim() === '') return;
-        const o = JSON.parse(raw) as { text: string; category: string; why: string };
-        lines.push({ file, index: i + 1, text: o.text, category: o.category, why: o.why });
-      });
-  }
-  return lines;
-}
-
 describe('labelled corpus of gateway log lines', () => {
-  const lines = corpusLines();
+  const lines = corpusLogLines();
 
   it('reads every labelled line and ranks the labelled cause first', () => {
     assert.ok(lines.length >= 145, `expected the whole corpus, found ${lines.length} lines`);
@@ -97,7 +72,7 @@ describe('labelled corpus of gateway log lines', () => {
 });
 
 describe('whole log files of the corpus', () => {
-  const dir = path.join(corpusDir, 'logfiles');
+  const dir = path.join(CORPUS_DIR, 'logfiles');
   const files = readdirSync(dir).filter((f) => !f.endsWith('.md')).sort();
 
   for (const file of files) {
@@ -132,7 +107,7 @@ describe('whole log files of the corpus', () => {
   });
 
   it('rejects every HAR of the corpus with LogParseError, never another exception', async () => {
-    const harDir = path.join(corpusDir, 'har');
+    const harDir = path.join(CORPUS_DIR, 'har');
     for (const file of readdirSync(harDir).filter((f) => f.endsWith('.har'))) {
       await assert.rejects(parseLogStream(createReadStream(path.join(harDir, file))), LogParseError, file);
     }

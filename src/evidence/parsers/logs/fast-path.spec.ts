@@ -2,11 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CORPUS_DIR, corpusLogLines } from '../../../../test/support/shared.js';
 import { FastLine, NextByte, readFastLine } from './fast-path.js';
 import { parseLogStream, parseLogText } from './index.js';
 
-const sharedDir = process.env.STEPWISE_SHARED_DIR ?? path.resolve(process.cwd(), '..', 'shared');
-const corpusDir = path.join(sharedDir, 'corpus');
 
 /** Access lines in the shapes the fast path reads, with the variations it has to get right. */
 function variedLines(): string[] {
@@ -76,17 +75,6 @@ function variedLines(): string[] {
   return lines;
 }
 
-function corpusTexts(): string[] {
-  const texts: string[] = [];
-  const logs = path.join(corpusDir, 'logs');
-  for (const file of readdirSync(logs).filter((f) => f.endsWith('.jsonl'))) {
-    for (const raw of readFileSync(path.join(logs, file), 'utf8').split('\n')) {
-      if (raw.trim() !== '') texts.push((JSON.parse(raw) as { text: string }).text);
-    }
-  }
-  return texts;
-}
-
 describe('the byte-level fast path', () => {
   it('gives the same summary and findings as the full analysis, line for line', () => {
     const lines = variedLines();
@@ -107,9 +95,11 @@ describe('the byte-level fast path', () => {
   });
 
   it('agrees with the full analysis on every corpus line and log file', async () => {
-    const corpus = corpusTexts().join('\n');
+    const corpus = corpusLogLines()
+      .map((l) => l.text)
+      .join('\n');
     assert.deepEqual(parseLogText(corpus), parseLogText(corpus, { fullAnalysis: true }));
-    const dir = path.join(corpusDir, 'logfiles');
+    const dir = path.join(CORPUS_DIR, 'logfiles');
     for (const file of readdirSync(dir).filter((f) => f.startsWith('logfile_'))) {
       const bytes = readFileSync(path.join(dir, file));
       const read = (fullAnalysis: boolean) =>

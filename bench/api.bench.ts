@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startBaselineServer, type BaselineServer } from './support/baseline-server.js';
 import { resolveBenchDatabaseUrl } from './support/bench-database.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './support/load.js';
-import { cpuSnapshot, othersPercent } from './support/machine.js';
+import { cpuSnapshot, databaseCpuMs, othersPercent } from './support/machine.js';
 import { startStepwise } from './support/stepwise.js';
 import { BUSY_WARNING_PERCENT, intSetting, prepareBench, runBench, runCleanups, type Cleanups } from './support/run.js';
 
@@ -133,6 +133,8 @@ interface RoundResult extends LoadFigures {
   round: number;
   /** CPU this process (so the loaded server: only one is loaded at a time) spent per completed request. */
   serverCpuMsPerRequest: number;
+  /** CPU the run's Postgres processes spent per completed request (null where /proc is missing). */
+  databaseCpuMsPerRequest: number | null;
   /** Percent of the machine other processes used meanwhile (null where /proc is missing). */
   othersPercent: number | null;
 }
@@ -141,6 +143,7 @@ interface TargetSummary {
   requestsPerSecond: number;
   latencyP99Ms: number;
   serverCpuMsPerRequest: number;
+  databaseCpuMsPerRequest: number | null;
   medianRound: number;
   rounds: RoundResult[];
 }
@@ -163,6 +166,7 @@ function medianRound(rounds: RoundResult[]): TargetSummary {
     requestsPerSecond: median.requestsPerSecond,
     latencyP99Ms: median.latencyP99Ms,
     serverCpuMsPerRequest: median.serverCpuMsPerRequest,
+    databaseCpuMsPerRequest: median.databaseCpuMsPerRequest,
     medianRound: median.round,
     rounds,
   };
@@ -208,6 +212,29 @@ function printTable(summaries: ScenarioSummary[]): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+/**
+ * The database's share, and the most requests/s it allows: were every core given to Postgres alone
+ * (no HTTP server, no load client), a request costing d ms of database CPU could not run more than
+ * cores × 1000 / d times a second. When that ceiling is under a goal, no work on the server meets
+ * the goal; only less database work per request can.
+ */
+function printDatabaseCeiling(summaries: ScenarioSummary[], cores: number): void {
+  const parts: string[] = [];
+  const ceilings: string[] = [];
+  for (const s of summaries) {
+    const ours = s.stepwise.databaseCpuMsPerRequest;
+    const theirs = s.baseline.databaseCpuMsPerRequest;
+    if (ours === null || theirs === null || ours <= 0) continue;
+    parts.push(`${SCENARIO_LABELS[s.scenario]} ${fmt(ours, 2)} ms vs ${fmt(theirs, 2)} ms`);
+    const ceiling = (cores * 1000) / ours;
+    const ratio = ceiling / s.baseline.requestsPerSecond;
+    ceilings.push(`${SCENARIO_LABELS[s.scenario]} ≤ ${fmt(ceiling)} req/s = ${fmt(ratio, 2)}× the baseline${ratio < s.goal ? ` (under the ${fmt(s.goal, 1)}× goal)` : ''}`);
+  }
+  if (parts.length === 0) return;
+  console.log(`Database CPU per request (median rounds, Postgres processes of this run): ${parts.join('; ')}.`);
+  console.log(`Ceiling from Stepwise's database work alone, all ${cores} cores to Postgres: ${ceilings.join('; ')}.`);
 }
 
 async function main(): Promise<number> {
@@ -267,15 +294,20 @@ async function main(): Promise<number> {
           const cpuBefore = process.cpuUsage();
           const figures = await load(target, scenario, options.durationSeconds);
           const cpu = process.cpuUsage(cpuBefore);
-          const others = othersPercent(snapshotBefore, await cpuSnapshot(dbName));
-          const serverCpuMsPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, figures.completed);
-          results[scenario][target].push({ ...figures, round, serverCpuMsPerRequest, othersPercent: others });
+          const snapshotAfter = await cpuSnapshot(dbName);
+          const others = othersPercent(snapshotBefore, snapshotAfter);
+          const completed = Math.max(1, figures.completed);
+          const serverCpuMsPerRequest = (cpu.user + cpu.system) / 1000 / completed;
+          const databaseMs = databaseCpuMs(snapshotBefore, snapshotAfter);
+          const databaseCpuMsPerRequest = databaseMs === null ? null : databaseMs / completed;
+          results[scenario][target].push({ ...figures, round, serverCpuMsPerRequest, databaseCpuMsPerRequest, othersPercent: others });
           const disturbed = others !== null && others > BUSY_WARNING_PERCENT ? `  (disturbed: other processes used ${others}% of the machine)` : '';
           const flagged = problems(figures) > 0 ? `  !! ${describeProblems(figures)}` : disturbed;
           console.log(
             `round ${round}/${options.rounds}  ${SCENARIO_LABELS[scenario].padEnd(15)} ${target.padEnd(8)} ` +
               `${fmt(figures.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(figures.latencyP50Ms).padStart(4)} ms  p99 ${fmt(figures.latencyP99Ms).padStart(5)} ms  ` +
-              `server CPU ${fmt(serverCpuMsPerRequest, 2)} ms/req${flagged}`,
+              `server CPU ${fmt(serverCpuMsPerRequest, 2)} ms/req` +
+              `${databaseCpuMsPerRequest === null ? '' : `  database CPU ${fmt(databaseCpuMsPerRequest, 2)} ms/req`}${flagged}`,
           );
           if (problems(figures) > 0) console.log(`  probe: ${await probe(plans[target][scenario])}`);
         }
@@ -299,6 +331,7 @@ async function main(): Promise<number> {
         .map((s) => `${SCENARIO_LABELS[s.scenario]} ${fmt(s.stepwise.serverCpuMsPerRequest, 2)} ms vs ${fmt(s.baseline.serverCpuMsPerRequest, 2)} ms`)
         .join('; ')}.`,
     );
+    printDatabaseCeiling(summaries, machine.cores);
     console.log(
       `Machine: ${machine.cores} cores, ${machine.cpu}; Node ${machine.node}; Postgres ${machine.postgres}. ` +
         'Servers, load generator and Postgres share these cores.',
@@ -319,6 +352,7 @@ async function main(): Promise<number> {
       requestsPerSecond: round1(t.requestsPerSecond),
       latencyP99Ms: t.latencyP99Ms,
       serverCpuMsPerRequest: Math.round(t.serverCpuMsPerRequest * 100) / 100,
+      databaseCpuMsPerRequest: t.databaseCpuMsPerRequest === null ? null : Math.round(t.databaseCpuMsPerRequest * 100) / 100,
       medianRound: t.medianRound,
       roundsRequestsPerSecond: t.rounds.map((r) => round1(r.requestsPerSecond)),
       roundsOthersPercent: t.rounds.map((r) => r.othersPercent),

@@ -30,6 +30,8 @@ export interface CpuSnapshot {
   totalTicks: number;
   /** CPU ticks so far of each process that is not part of the run, by pid. */
   others: Map<string, number>;
+  /** CPU ticks so far of the Postgres processes working for the run, by pid (see isRunDatabase). */
+  database: Map<string, number>;
 }
 
 /** A backend's title is "postgres: [cluster: ]user database host(port) activity". */
@@ -49,6 +51,16 @@ function isOther(title: string, parentPid: string, databaseName: string): boolea
   return !/\/postgres\s/.test(title);
 }
 
+/**
+ * Whether a process is Postgres working for the run: a backend of the bench database, or one of the
+ * server's own processes (WAL writer, checkpointer, autovacuum), which the run's writes keep busy.
+ */
+function isRunDatabase(title: string, databaseName: string): boolean {
+  if (!title.startsWith('postgres')) return false;
+  const backend = BACKEND_TITLE.exec(title);
+  return backend === null || backend[1] === databaseName;
+}
+
 /** Linux only (null elsewhere): the machine's CPU ticks, and those of every process not part of the run. */
 export async function cpuSnapshot(databaseName: string): Promise<CpuSnapshot | null> {
   let ticks: number[];
@@ -58,18 +70,36 @@ export async function cpuSnapshot(databaseName: string): Promise<CpuSnapshot | n
     return null;
   }
   const others = new Map<string, number>();
+  const database = new Map<string, number>();
   for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
     if (pid === String(process.pid)) continue;
     try {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const title = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim();
-      if (isOther(title, fields[1], databaseName)) others.set(pid, Number(fields[11]) + Number(fields[12])); // utime + stime
+      const used = Number(fields[11]) + Number(fields[12]); // utime + stime
+      if (isOther(title, fields[1], databaseName)) others.set(pid, used);
+      else if (isRunDatabase(title, databaseName)) database.set(pid, used);
     } catch {
       // gone meanwhile, or not ours to read
     }
   }
-  return { totalTicks: ticks.reduce((a, b) => a + b, 0), others };
+  return { totalTicks: ticks.reduce((a, b) => a + b, 0), others, database };
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds the run's Postgres processes used between two snapshots (null without /proc, or
+ * when Postgres runs elsewhere and none of its processes were seen). Backends that start in between
+ * count from zero, which is right: a pool's backends outlive the loads.
+ */
+export function databaseCpuMs(before: CpuSnapshot | null, after: CpuSnapshot | null): number | null {
+  if (!before || !after || after.database.size === 0) return null;
+  let ticks = 0;
+  for (const [pid, used] of after.database) ticks += Math.max(0, used - (before.database.get(pid) ?? 0));
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /**

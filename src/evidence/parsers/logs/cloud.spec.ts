@@ -87,4 +87,12 @@ describe('Cloudflare', () => {
     assert.deepEqual(signals('521: Connection timed out'), []);
     assert.deepEqual(signals('Web server is down'), []);
   });
+
+  it("reads the page's heading and code as a copy of its text has them", () => {
+    const signals = (line: string) => analyzeLogLine(line).findings.map((f) => f.signal);
+    assert.deepEqual(signals('Invalid SSL certificate Error code 526'), ['cloudflare.526', 'cloudflare.origin_invalid_certificate']);
+    assert.deepEqual(signals('A timeout occurred  Error code 524'), ['cloudflare.524', 'cloudflare.origin_read_timeout']);
+    // The heading must be the code's own.
+    assert.deepEqual(signals('Invalid SSL certificate Error code 521'), []);
+  });
 });

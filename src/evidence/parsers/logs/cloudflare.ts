@@ -62,6 +62,9 @@ const CODE_TITLE_RE = new RegExp(`\\b(52[0-7]):?\\s+(${TITLE_ALTERNATIVES})\\b`,
 /** "Web server is down | example.com | Cloudflare". */
 const TITLE_CLOUDFLARE_RE = new RegExp(`\\b(${TITLE_ALTERNATIVES})\\s*\\|[^|\\n]*\\|\\s*Cloudflare\\b`, 'i');
 
+/** The page's heading then its code, as a copy of the page's text reads: "Invalid SSL certificate Error code 526". */
+const TITLE_THEN_CODE_RE = new RegExp(`\\b(${TITLE_ALTERNATIVES})\\s+Error code:?\\s*(52[0-7])\\b`, 'i');
+
 /** Each code's title as a whole-string pattern, to tell which code a matched title belongs to. */
 const EXACT_TITLES = new Map(Object.entries(PAGE_TITLES).map(([code, title]) => [Number(code), new RegExp(`^(?:${title})$`, 'i')]));
 
@@ -71,6 +74,11 @@ function titleCode(text: string): { code: number; at: number } | null {
   if (withCode) {
     const code = Number(withCode[1]);
     if (EXACT_TITLES.get(code)?.test(withCode[2]!)) return { code, at: withCode.index };
+  }
+  const headed = TITLE_THEN_CODE_RE.exec(text);
+  if (headed) {
+    const code = Number(headed[2]);
+    if (EXACT_TITLES.get(code)?.test(headed[1]!)) return { code, at: headed.index };
   }
   const named = TITLE_CLOUDFLARE_RE.exec(text);
   if (named) {

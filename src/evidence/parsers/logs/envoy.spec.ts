@@ -23,6 +23,17 @@ describe('Envoy / Istio access log', () => {
     assert.ok(r.findings.some((f) => f.category === 'UPSTREAM_DOWN'));
   });
 
+  it('reads any TLS reason in the details, whatever words it holds (TLS to a plain port)', () => {
+    for (const reason of ['WRONG_VERSION_NUMBER', 'SSLV3_ALERT_HANDSHAKE_FAILURE', 'TLSV1_ALERT_PROTOCOL_VERSION']) {
+      const r = analyzeLogLine(istio('503', 'UF', `upstream_reset_before_response_started{connection_failure,TLS_error:_268435703:SSL_routines:OPENSSL_internal:${reason}}`));
+      assert.equal(r.findings[0]?.category, 'TLS', reason);
+      assert.equal(r.findings[0]?.signal, 'envoy.upstream_tls_failure', reason);
+    }
+    // A refused connection's transport detail is not TLS.
+    const refused = analyzeLogLine(istio('503', 'UF', 'upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}'));
+    assert.equal(refused.findings[0]?.category, 'UPSTREAM_DOWN');
+  });
+
   it('maps the main flags to their causes', () => {
     const cases: Array<[string, string, string, string]> = [
       ['504', 'UT', 'response_timeout', 'UPSTREAM_TIMEOUT'],

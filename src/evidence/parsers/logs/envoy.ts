@@ -222,7 +222,9 @@ function normalizeEnvoyUpstream(host: string | null): string | null {
   return normalizeUpstream(tunnel ? tunnel[1] : host);
 }
 
-const TLS_TRANSPORT_RE = /TLS|SSL|CERTIFICATE|certificate|x509|handshake|WRONG_VERSION/;
+// Case-insensitive: the details field carries the transport reason lower-cased by the reader
+// (`tls_error:_…:wrong_version_number`), the local-reply body as Envoy wrote it.
+const TLS_TRANSPORT_RE = /\btls|ssl|certificate|x509|handshake|wrong.version/i;
 
 function transportHits(transport: string, at: number, upstream: string | null, detail: Record<string, unknown>): Hit[] {
   if (TLS_TRANSPORT_RE.test(transport)) return [hit('TLS', 'envoy.upstream_tls_failure', 10, { at, upstream, detail })];

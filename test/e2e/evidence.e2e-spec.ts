@@ -117,6 +117,27 @@ describe('evidence and diagnosis', () => {
     assert.equal(createHash('sha256').update(content.text).digest('hex'), res.body.sha256);
   });
 
+  it("reads curl's verbose output pasted as command output and ranks what its error line says", async () => {
+    const incident = await createIncident();
+    const output = [
+      '$ curl -sv https://shop.example.com/api/cart',
+      '*   Trying 203.0.113.10:443...',
+      '* Connected to shop.example.com (203.0.113.10) port 443',
+      '> GET /api/cart HTTP/1.1',
+      '> Host: shop.example.com',
+      '* Empty reply from server',
+      '* Closing connection',
+      'curl: (52) Empty reply from server',
+    ].join('\n');
+    const res = await upload(incident.id, 'command-output', output, 'curl-v.txt', {});
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.parseStatus, 'parsed');
+    assert.equal(res.body.summary.formats.curl, 1);
+    const diagnosis = await viewer(`/v1/incidents/${incident.ref}/diagnosis`);
+    assert.equal(diagnosis.body.causes[0].category, 'UPSTREAM_RESET');
+    assert.match(diagnosis.body.causes[0].findings[0].excerpts[0], /curl: \(52\) Empty reply from server/);
+  });
+
   it('keeps one copy of the same bytes per incident', async () => {
     const incident = await createIncident();
     const first = await upload(incident.id, 'log', NGINX_REFUSED, 'a.log');

@@ -5,6 +5,8 @@ import { parseApacheError } from './apache.js';
 import { parseAwsLb } from './aws.js';
 import { parseCloudflareLogpush, parseCloudflarePage } from './cloudflare.js';
 import { looksLikeEnvoy, parseEnvoyJson, parseEnvoyText } from './envoy.js';
+import { parseCloudFrontLog, parseCloudFrontPage, parseGcpLoadBalancer } from './cdn-cloud.js';
+import { parseCurl } from './curl.js';
 import { parseCaddyJson, parseCaddyV1, parseTraefikJson, parseTraefikText } from './go-proxies.js';
 import { parseHaproxy } from './haproxy.js';
 import { excerptOf, isRecord, mergeHits, type FamilyResult, type Hit } from './hit.js';
@@ -39,6 +41,8 @@ type Family = (text: string, analyzer: LineAnalyzer, depth: number) => FamilyRes
 const FAMILIES: Family[] = [
   (t, a, d) => (t.charCodeAt(t.length - 1) === 125 /* } */ ? a.parseJson(t, d) : null),
   (t) => parseAwsLb(t),
+  (t) => parseCloudFrontLog(t),
+  (t) => parseCurl(t),
   (t) => parseHaproxy(t),
   (t) => (looksLikeEnvoy(t) ? parseEnvoyText(t) : null),
   (t) => parseApacheError(t),
@@ -47,6 +51,7 @@ const FAMILIES: Family[] = [
   (t) => parseTraefikText(t),
   (t) => parseCaddyV1(t),
   (t) => parseCloudflarePage(t),
+  (t) => parseCloudFrontPage(t),
   (t) => parseGunicorn(t),
   (t) => parseUwsgi(t),
   (t) => parseNghttpx(t),
@@ -122,6 +127,7 @@ export class LineAnalyzer {
       parseEnvoyJson(obj, text) ??
       parseTraefikJson(obj, text) ??
       parseCaddyJson(obj, text) ??
+      parseGcpLoadBalancer(obj, text) ??
       parseKongBody(obj);
     if (known) return known;
     const observedMs = jsonTimestamp(obj);

@@ -3,6 +3,14 @@ import assert from 'node:assert/strict';
 import { analyzeLogLine } from './index.js';
 
 describe('gunicorn', () => {
+  it('reads "was sent code N" as the signal behind the exit status (137 = SIGKILL, 134 = SIGABRT)', () => {
+    const killed = analyzeLogLine('[2024-05-06 09:08:09 +0000] [1] [ERROR] Worker (pid:42) was sent code 137!');
+    assert.equal(killed.findings[0]?.signal, 'gunicorn.worker_killed_sigkill');
+    assert.equal(killed.findings[0]?.category, 'CAPACITY');
+    const aborted = analyzeLogLine('[2024-05-06 09:08:09 +0000] [1] [ERROR] Worker (pid:42) was sent code 134!');
+    assert.equal(aborted.findings[0]?.signal, 'gunicorn.worker_aborted_on_timeout');
+  });
+
   it('reads a worker timeout, with its zoned timestamp', () => {
     const r = analyzeLogLine('[2024-05-06 09:08:09 +0200] [1] [CRITICAL] WORKER TIMEOUT (pid:17)');
     assert.equal(r.format, 'gunicorn');
@@ -56,6 +64,14 @@ describe('unstructured text', () => {
     assert.equal(r.format, 'text');
     assert.equal(r.findings[0]?.category, 'UPSTREAM_TIMEOUT');
     assert.equal(r.findings[0]?.upstream, '192.0.2.10:443');
+  });
+
+  it("reads llhttp's parse errors as a malformed answer from the other side", () => {
+    const r = analyzeLogLine("Error: Parse Error: Invalid header value char { bytesParsed: 120, code: 'HPE_INVALID_HEADER_TOKEN', reason: 'Invalid header value char' }");
+    assert.equal(r.format, 'node');
+    assert.equal(r.findings[0]?.signal, 'node.http_parse_error');
+    assert.equal(r.findings[0]?.category, 'UPSTREAM_RESET');
+    assert.equal(analyzeLogLine("Error: Parse Error: Header overflow { code: 'HPE_HEADER_OVERFLOW' }").findings[0]?.category, 'GATEWAY_CONFIG');
   });
 
   it('returns no format and no finding for a line nobody understands', () => {

@@ -13,14 +13,16 @@ const GUNICORN_HEAD_RE = /\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4})\] \[\d+\]
 export function parseGunicorn(text: string): FamilyResult | null {
   const head = GUNICORN_HEAD_RE.exec(text);
   const timeout = /WORKER TIMEOUT/.exec(text);
-  const signal = /Worker (?:with pid|\(pid:?)\s*(\d+)\)? was (?:terminated due to signal|sent) (\w+)/i.exec(text);
+  const signal = /Worker (?:with pid|\(pid:?)\s*(\d+)\)? was (?:terminated due to signal|sent(?: code)?) (\w+)/i.exec(text);
   if (!head && !timeout && !signal) return null;
   const hits: Hit[] = [];
   if (timeout) {
     // The arbiter killed a worker that exceeded --timeout; its request dies with it.
     hits.push(hit('UPSTREAM_TIMEOUT', 'gunicorn.worker_timeout', 9, { at: timeout.index }));
   } else if (signal) {
-    const sig = signal[2]!.toUpperCase();
+    // "was sent code 137": an exit status of 128 + the signal's number.
+    const raw = signal[2]!.toUpperCase();
+    const sig = /^\d+$/.test(raw) && Number(raw) > 128 ? String(Number(raw) - 128) : raw;
     if (sig === '9' || sig === 'SIGKILL') {
       // SIGKILL from outside the arbiter: almost always the kernel's OOM killer.
       hits.push(hit('CAPACITY', 'gunicorn.worker_killed_sigkill', 7, { at: signal.index, detail: { signal: sig } }));
@@ -87,7 +89,7 @@ function monthNumber(name: string): string {
 }
 
 const NODE_GATE_RE =
-  /\b(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EMFILE|ENFILE|EADDRINUSE|EADDRNOTAVAIL|EPIPE)\b|heap out of memory|Reached heap limit|socket hang up|\bERR_TLS_|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE/;
+  /\b(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EMFILE|ENFILE|EADDRINUSE|EADDRNOTAVAIL|EPIPE)\b|heap out of memory|Reached heap limit|socket hang up|\bHPE_[A-Z_]+\b|\bParse Error: |\bERR_TLS_|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE/;
 
 export function parseNode(text: string): FamilyResult | null {
   if (!NODE_GATE_RE.test(text)) return null;

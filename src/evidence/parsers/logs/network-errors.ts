@@ -171,6 +171,17 @@ export function classifyNodeError(msg: string): Hit[] {
     }
   } else if (/socket hang up/i.test(msg)) {
     hits.push(hit('UPSTREAM_RESET', 'node.socket_hang_up', 6, { at: msg.search(/socket hang up/i) }));
+  } else {
+    // llhttp rejecting what the other side sent: in a Node proxy or client, a malformed response.
+    const parse = /\b(HPE_[A-Z_]+)\b|\bParse Error: ([^\n]{1,80})/.exec(msg);
+    if (parse) {
+      const detail = { code: parse[1] ?? null, error: parse[2]?.trim() ?? null };
+      if (parse[1] === 'HPE_HEADER_OVERFLOW' || /Header overflow/i.test(parse[2] ?? '')) {
+        hits.push(hit('GATEWAY_CONFIG', 'node.header_overflow', 4, { at: parse.index, detail }));
+      } else {
+        hits.push(hit('UPSTREAM_RESET', 'node.http_parse_error', 6, { at: parse.index, detail }));
+      }
+    }
   }
   const tls = /\b(CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|ERR_SSL_[A-Z_]+)\b/.exec(msg);
   if (tls) hits.push(hit('TLS', 'node.tls_error', 9, { at: tls.index, detail: { code: tls[1] } }));

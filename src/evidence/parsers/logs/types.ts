@@ -16,6 +16,9 @@ export const LOG_FORMATS = [
   'aws-clb', // AWS Classic Load Balancer access log
   'cloudflare-logpush', // Cloudflare Logpush HTTP requests (NDJSON)
   'cloudflare-page', // Cloudflare error page text, title or cf_ob_info cookie
+  'cloudfront', // Amazon CloudFront standard access log (tab-separated)
+  'cloudfront-page', // CloudFront's "The request could not be satisfied" error page
+  'gcp-lb', // Google Cloud Application Load Balancer request log entry (Cloud Logging JSON)
   'traefik', // Traefik logfmt/text log
   'traefik-json', // Traefik JSON access log
   'caddy', // Caddy v1 error log
@@ -26,6 +29,7 @@ export const LOG_FORMATS = [
   'gunicorn', // gunicorn arbiter/worker log
   'uwsgi', // uWSGI log and request log
   'node', // Node.js errors
+  'curl', // curl's error line, `curl: (7) Failed to connect …`
   'selinux-audit', // SELinux AVC denials
   'w3c', // W3C extended log (IIS)
   'html-error-page', // a gateway's default HTML error page

@@ -74,6 +74,28 @@ describe('unstructured text', () => {
     assert.equal(analyzeLogLine("Error: Parse Error: Header overflow { code: 'HPE_HEADER_OVERFLOW' }").findings[0]?.category, 'GATEWAY_CONFIG');
   });
 
+  it("reads the JVM's and Python's HTTP client exceptions by the stage they name", () => {
+    const cases: Array<[string, string]> = [
+      ['java.net.SocketTimeoutException: Read timed out', 'UPSTREAM_TIMEOUT'],
+      ['java.net.SocketTimeoutException: connect timed out', 'UPSTREAM_TIMEOUT'],
+      ['javax.net.ssl.SSLHandshakeException: PKIX path building failed: unable to find valid certification path to requested target', 'TLS'],
+      ['org.apache.http.NoHttpResponseException: api.internal:8080 failed to respond', 'UPSTREAM_RESET'],
+      ['reactor.netty.http.client.PrematureCloseException: Connection prematurely closed BEFORE response', 'UPSTREAM_RESET'],
+      ["requests.exceptions.ReadTimeout: HTTPConnectionPool(host='api', port=8080): Read timed out. (read timeout=30)", 'UPSTREAM_TIMEOUT'],
+      ['http.client.RemoteDisconnected: Remote end closed connection without response', 'UPSTREAM_RESET'],
+      ["requests.exceptions.SSLError: HTTPSConnectionPool(host='api', port=443): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed", 'TLS'],
+    ];
+    for (const [line, category] of cases) assert.equal(analyzeLogLine(line).findings[0]?.category, category, line);
+    // The errno text alone stays ambiguous (Cloudflare's 522 page is titled so): no cause.
+    assert.deepEqual(analyzeLogLine('Connection timed out').findings, []);
+  });
+
+  it('leaves a line that only quotes an nginx phrase to the family that knows its layout', () => {
+    const r = analyzeLogLine('time="2024-03-01T10:00:00Z" level=error msg="error while resolving: lookup api on 10.96.0.10:53: server misbehaving"');
+    assert.equal(r.format, 'traefik');
+    assert.equal(r.findings[0]?.category, 'DNS');
+  });
+
   it('returns no format and no finding for a line nobody understands', () => {
     assert.deepEqual(analyzeLogLine('Deploy finished in 42s, 3 services updated'), { format: null, findings: [] });
     assert.deepEqual(analyzeLogLine(''), { format: null, findings: [] });

@@ -215,6 +215,32 @@ export function classifyErrnoText(msg: string): Hit[] {
     return hits;
   }
   const fd = /\bToo many open files\b/i.exec(msg);
-  if (fd) hits.push(hit('CAPACITY', 'text.too_many_open_files', 7, { at: fd.index }));
+  if (fd) {
+    hits.push(hit('CAPACITY', 'text.too_many_open_files', 7, { at: fd.index }));
+    return hits;
+  }
+  // HTTP clients of the JVM and Python (an app, or a gateway such as Spring Cloud Gateway, calling
+  // its upstream): their exception names say which stage failed.
+  const tls = /\bSSLHandshakeException\b|PKIX path building failed|CERTIFICATE_VERIFY_FAILED|certificate verify failed|\bSSLError\(/i.exec(msg);
+  if (tls) {
+    hits.push(hit('TLS', 'text.tls_handshake_failed', 6, { at: tls.index }));
+    return hits;
+  }
+  const readTimeout = /SocketTimeoutException: Read timed out|\bReadTimeout(?:Error|Exception)?\b|\bRead timed out\b/i.exec(msg);
+  if (readTimeout) {
+    hits.push(hit('UPSTREAM_TIMEOUT', 'text.read_timeout', 6, { at: readTimeout.index }));
+    return hits;
+  }
+  const connectTimeout = /\bConnect(?:ion)?TimeoutException\b|\bConnectTimeout(?:Error)?\b|\bconnect timed out\b/i.exec(msg);
+  if (connectTimeout) {
+    hits.push(hit('UPSTREAM_TIMEOUT', 'text.connect_timeout', 5, { at: connectTimeout.index }));
+    hits.push(hit('NETWORK', 'text.connect_timeout_network', 3, { at: connectTimeout.index }));
+    return hits;
+  }
+  const closed =
+    /\bNoHttpResponseException\b|\bfailed to respond\b|\bPrematureCloseException\b|Connection prematurely closed|\bRemoteDisconnected\b|Remote end closed connection without response|\bIncompleteRead\b|\bChunkedEncodingError\b/i.exec(
+      msg,
+    );
+  if (closed) hits.push(hit('UPSTREAM_RESET', 'text.upstream_closed_without_response', 5, { at: closed.index }));
   return hits;
 }

@@ -31,6 +31,10 @@ export function parseNginxError(text: string): FamilyResult | null {
   }
   const upstream = upstreamOf(text);
   const hits = classifyNginxMessage(text, level);
+  // Known only by a phrase (no nginx header or level) and saying nothing: leave the line to the
+  // families after this one, which may know its real layout (a Traefik logfmt line quoting
+  // "while resolving", say).
+  if (!header && level === null && hits.length === 0) return null;
   return { format: 'nginx-error', hits, observedMs, upstream };
 }
 

@@ -132,7 +132,7 @@ describe('evidence and diagnosis', () => {
     const res = await upload(incident.id, 'command-output', output, 'curl-v.txt', {});
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.parseStatus, 'parsed');
-    assert.equal(res.body.summary.formats.curl, 1);
+    assert.ok(res.body.summary.formats.curl >= 2, JSON.stringify(res.body.summary.formats));
     const diagnosis = await viewer(`/v1/incidents/${incident.ref}/diagnosis`);
     assert.equal(diagnosis.body.causes[0].category, 'UPSTREAM_RESET');
     assert.match(diagnosis.body.causes[0].findings[0].excerpts[0], /curl: \(52\) Empty reply from server/);

@@ -7,6 +7,7 @@ import { parseCloudflareLogpush, parseCloudflarePage } from './cloudflare.js';
 import { looksLikeEnvoy, parseEnvoyJson, parseEnvoyText } from './envoy.js';
 import { parseCloudFrontLog, parseCloudFrontPage, parseGcpLoadBalancer } from './cdn-cloud.js';
 import { parseCurl } from './curl.js';
+import { CurlResponseReader, type CurlResponseResult } from './curl-response.js';
 import { parseCaddyJson, parseCaddyV1, parseTraefikJson, parseTraefikText } from './go-proxies.js';
 import { parseHaproxy } from './haproxy.js';
 import { excerptOf, isRecord, mergeHits, type FamilyResult, type Hit } from './hit.js';
@@ -76,10 +77,14 @@ const BY_FORMAT: Partial<Record<LogFormat, (text: string) => FamilyResult | null
  */
 export class LineAnalyzer {
   readonly w3c = new W3cReader();
+  private readonly curlResponse = new CurlResponseReader();
 
   analyze(raw: string, hint?: LogFormat): DetailedAnalysis {
     const text = normalize(raw);
     if (text === '') return { format: null, hits: [], observedMs: null, upstream: null, status: null, text };
+    // curl -v/-i output spans lines (status, headers, body): its reader sees every line first.
+    const curl = this.curlResponse.read(text);
+    if (curl) return curlAnalysis(curl);
     let result: FamilyResult | null = null;
     const direct = hint ? BY_FORMAT[hint] : sniff(text);
     if (direct) result = direct(text);
@@ -100,6 +105,12 @@ export class LineAnalyzer {
       status: result.status ?? null,
       text,
     };
+  }
+
+  /** What is still open at the end of the input (a curl response without its closing line). */
+  flush(): DetailedAnalysis | null {
+    const curl = this.curlResponse.flush();
+    return curl ? curlAnalysis(curl) : null;
   }
 
   private runFamilies(text: string, depth: number): FamilyResult | null {
@@ -152,6 +163,10 @@ export class LineAnalyzer {
     }
     return { format: 'json', hits, observedMs, upstream: access?.upstream ?? null, status: access?.status ?? null };
   }
+}
+
+function curlAnalysis(r: CurlResponseResult): DetailedAnalysis {
+  return { format: r.format, hits: mergeHits(r.hits), observedMs: null, upstream: r.upstream ?? null, status: r.status ?? null, text: r.excerptText };
 }
 
 /** Positions of hits found in an embedded string, moved to the enclosing line. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeLogLine } from './index.js';
+import { analyzeLogLine, parseLogText } from './index.js';
 
 describe('curl error lines', () => {
   it('reads the stage that failed from the exit code and its message', () => {
@@ -36,5 +36,68 @@ describe('curl error lines', () => {
   it('gives no cause for exit codes that are not about the upstream', () => {
     assert.deepEqual(analyzeLogLine('curl: (3) URL using bad/illegal format or missing URL').findings, []);
     assert.deepEqual(analyzeLogLine('curl: (23) Failure writing output to destination').findings, []);
+  });
+});
+
+describe('curl -v and -i output: the response read as one, judged like a HAR entry', () => {
+  const findings = (lines: string[]) => parseLogText(lines.join('\n')).findings;
+
+  it('names the hop from the headers and keeps the status line as the excerpt', () => {
+    const result = parseLogText(
+      [
+        '*   Trying 203.0.113.10:443...',
+        '* Connected to shop.example.com (203.0.113.10) port 443',
+        '> GET /api/cart HTTP/2',
+        '> Host: shop.example.com',
+        '> User-Agent: curl/8.5.0',
+        '>',
+        '< HTTP/2 502',
+        '< server: awselb/2.0',
+        '< content-type: text/html',
+        '<',
+        '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',
+        '* Connection #0 to host shop.example.com left intact',
+      ].join('\n'),
+    );
+    assert.equal(result.summary.formats.curl, 12);
+    assert.equal(result.summary.unrecognizedLines, 0);
+    assert.deepEqual(result.summary.statusCounts, { '502': 1 });
+    const [first] = result.findings;
+    assert.equal(first?.signal, 'curl.aws_alb.502');
+    assert.equal(first?.excerpt, '< HTTP/2 502 (server: awselb/2.0)');
+    assert.equal(first?.upstream, 'shop.example.com');
+    assert.deepEqual(first?.location, { line: 12 });
+    assert.equal((first?.detail as { hop?: string }).hop, 'aws-alb');
+  });
+
+  it("reads Envoy's reset reason from the body", () => {
+    const [first] = findings([
+      '> GET /v1 HTTP/1.1',
+      '< HTTP/1.1 503 Service Unavailable',
+      '< server: envoy',
+      '<',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
+    ]);
+    assert.equal(first?.category, 'UPSTREAM_RESET');
+    assert.equal(first?.signal, 'curl.envoy.reset.connection_termination');
+  });
+
+  it('reads curl -i output, whose headers have no prefix, up to the end of the input', () => {
+    const result = parseLogText(['HTTP/1.1 504 Gateway Time-out', 'Server: nginx/1.25.3', '', '<html>', '<hr><center>nginx/1.25.3</center>', '</html>'].join('\n'));
+    assert.equal(result.findings[0]?.signal, 'curl.nginx.504');
+    assert.equal(result.findings[0]?.category, 'UPSTREAM_TIMEOUT');
+    assert.deepEqual(result.findings[0]?.location, { line: 6 });
+  });
+
+  it('judges each response of a run that followed a redirect or made several requests', () => {
+    const result = parseLogText(['< HTTP/1.1 301 Moved Permanently', '< location: https://x/', '<', '< HTTP/1.1 502 Bad Gateway', '< server: cloudflare', '< cf-ray: 8a1b2c3d4e5f6a7b-FRA', '<'].join('\n'));
+    assert.deepEqual(result.summary.statusCounts, { '301': 1, '502': 1 });
+    assert.equal(result.findings[0]?.signal, 'curl.cloudflare.502');
+  });
+
+  it('gives no cause for a healthy answer, and leaves a quoted error line to its own reader', () => {
+    assert.deepEqual(findings(['> GET / HTTP/1.1', '< HTTP/1.1 200 OK', '< server: nginx', '<', 'ok']), []);
+    const quoted = parseLogText('> Error: connect ECONNREFUSED 10.0.0.7:5432');
+    assert.equal(quoted.findings[0]?.signal, 'node.econnrefused');
   });
 });

@@ -115,6 +115,12 @@ class LogCollector {
       this.carryBytes = 0;
       this.handleLine(line, 0, line.length);
     }
+    // A response of curl output still open at the end belongs to the last line.
+    const open = this.analyzer.flush();
+    if (open && open.format !== null) {
+      if (open.status !== null && open.status > 0 && open.status < 600) this.statusCounts[open.status]!++;
+      for (const h of open.hits) this.record(open, h);
+    }
     const signals: Record<string, LogSignalSummary> = {};
     for (const [name, s] of this.signals) {
       signals[name] = {

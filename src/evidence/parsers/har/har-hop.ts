@@ -31,6 +31,14 @@ const BODY_FINGERPRINTS: readonly { hop: HarHop; pattern: RegExp }[] = [
   },
   { hop: 'nginx', pattern: /<hr>\s*<center>\s*(?:nginx|openresty|tengine)(?:\/[\w.]+)?\s*<\/center>|The page you are looking for is temporarily unavailable\.\s*<br\/?>\s*Please try again later/i },
   { hop: 'traefik', pattern: /^\s*no available server\s*$/i },
+  // Google Front End's own page: "Error 502 (Server Error)!!1 … The server encountered a temporary error".
+  { hop: 'google-lb', pattern: /Error 50[234] \(Server Error\)!!1|The server encountered a temporary error and could not complete your request/i },
+  // Varnish's synthetic page (Fastly's too): "Error 503 Backend is unhealthy … Guru Meditation: XID".
+  { hop: 'fastly', pattern: /Guru Meditation|<h1>\s*Error 50[34][^<]*<\/h1>\s*<p>[^<]*<\/p>\s*<h3>\s*Guru|\bVarnish cache server\b/i },
+  // "Reference #18.6f2e1602.1700000000.2a3b4c5d", HTML-escaped on Akamai's pages.
+  { hop: 'akamai', pattern: /Reference(?:&#32;|\s)(?:&#35;|#)\d+(?:\.|&#46;)[0-9a-f]+(?:\.|&#46;)\d+(?:\.|&#46;)[0-9a-f]+/i },
+  { hop: 'azure-gateway', pattern: /<center>\s*Microsoft-Azure-Application-Gateway(?:\/v\d)?\s*<\/center>/i },
+  { hop: 'heroku', pattern: /An error occurred in the application and your page could not be served|herokucdn\.com\/error-pages/i },
 ];
 
 const CLOUDFLARE_PAGE_MARKER = /cf-error-details|cf-wrapper|cf-error-code|cf_ob_info|cdn-cgi\/styles|Ray ID:|Error code \d{3}/i;
@@ -49,6 +57,12 @@ function serverHop(server: string): HarHop | null {
   if (value.includes('haproxy')) return 'haproxy';
   if (value.includes('traefik')) return 'traefik';
   if (value.includes('caddy')) return 'caddy';
+  if (value === 'google frontend' || value === 'gfe' || value.startsWith('gfe/') || value === 'esf') return 'google-lb';
+  if (value.includes('akamaighost') || value.includes('akamainetstorage')) return 'akamai';
+  if (value.includes('microsoft-azure-application-gateway')) return 'azure-gateway';
+  if (/^kong\b/.test(value)) return 'kong';
+  if (value.includes('varnish')) return 'fastly';
+  if (value === 'heroku' || value === 'heroku-router') return 'heroku';
   if (APP_SERVERS.test(value)) return 'origin';
   if (/apache|httpd/.test(value)) return 'apache';
   return null;
@@ -101,6 +115,9 @@ export function detectHop(view: HarEntryView): HopVerdict {
     if (hop === 'envoy' && headerValue(view, 'x-envoy-upstream-service-time') !== null) {
       return { hop: 'origin', evidence: `x-envoy-upstream-service-time: ${clip(headerValue(view, 'x-envoy-upstream-service-time') ?? '', 20)} (the upstream answered through Envoy)`, via };
     }
+    if (hop === 'kong' && headerValue(view, 'x-kong-upstream-latency') !== null && headerValue(view, 'x-kong-response-latency') === null) {
+      return { hop: 'origin', evidence: `x-kong-upstream-latency: ${clip(headerValue(view, 'x-kong-upstream-latency') ?? '', 20)} (the upstream answered through Kong)`, via };
+    }
     if (hop !== null) return { hop, evidence: `server: ${clip(server, 60)}`, via };
   }
   if (/error from cloudfront/i.test(xCache)) return { hop: 'cloudfront', evidence: `x-cache: ${clip(xCache, 60)}`, via };
@@ -117,6 +134,16 @@ export function detectHop(view: HarEntryView): HopVerdict {
       return { hop: 'cloudflare', evidence: `unbranded ${view.status} with ${cfRay !== null ? `cf-ray: ${clip(cfRay, 40)}` : 'server: cloudflare'}`, via };
     }
     return { hop: 'origin', evidence: `Cloudflare relays the origin's ${view.status} (${cfRay !== null ? `cf-ray: ${clip(cfRay, 40)}` : 'server: cloudflare'})`, via };
+  }
+  if (headerValue(view, 'x-kong-upstream-latency') !== null) {
+    return { hop: 'origin', evidence: `x-kong-upstream-latency: ${clip(headerValue(view, 'x-kong-upstream-latency') ?? '', 20)} (the upstream answered through Kong)`, via };
+  }
+  if (headerValue(view, 'x-kong-response-latency') !== null || headerValue(view, 'x-kong-proxy-latency') !== null) {
+    return { hop: 'kong', evidence: `x-kong-${headerValue(view, 'x-kong-response-latency') !== null ? 'response' : 'proxy'}-latency (Kong answered itself)`, via };
+  }
+  if (/\bvegur\b/i.test(viaHeader)) return { hop: 'heroku', evidence: `via: ${clip(viaHeader, 60)} (Heroku's router)`, via };
+  if (via.includes('fastly') && (view.status === 503 || view.status === 502 || view.status === 504) && server === null) {
+    return { hop: 'fastly', evidence: `x-served-by: ${clip(headerValue(view, 'x-served-by') ?? viaHeader, 60)}`, via };
   }
   const upstreamTime = headerValue(view, 'x-envoy-upstream-service-time');
   if (upstreamTime !== null) return { hop: 'origin', evidence: `x-envoy-upstream-service-time: ${clip(upstreamTime, 20)} (the upstream answered through Envoy)`, via };

@@ -12,6 +12,16 @@ export const HAR_HOPS = [
   'traefik',
   'caddy',
   'apache',
+  /** Google Cloud's external Application Load Balancer (Google Front End). */
+  'google-lb',
+  /** Fastly, or any Varnish in front (the same error pages). */
+  'fastly',
+  'akamai',
+  /** Azure Application Gateway. */
+  'azure-gateway',
+  'kong',
+  /** Heroku's router. */
+  'heroku',
   /** The response came from the application behind the gateways. */
   'origin',
   /** The request never got a response from any server (status 0, `_error`). */
@@ -33,6 +43,12 @@ export function hopToGateway(hop: HarHop): Gateway | null {
     case 'apache':
       return hop;
     case 'cloudfront':
+    case 'google-lb':
+    case 'fastly':
+    case 'akamai':
+    case 'azure-gateway':
+    case 'kong':
+    case 'heroku':
       return 'other';
     default:
       return null;

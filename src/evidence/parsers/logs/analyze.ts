@@ -7,6 +7,7 @@ import { parseCloudflareLogpush, parseCloudflarePage } from './cloudflare.js';
 import { looksLikeEnvoy, parseEnvoyJson, parseEnvoyText } from './envoy.js';
 import { parseCloudFrontLog, parseCloudFrontPage, parseGcpLoadBalancer } from './cdn-cloud.js';
 import { parseCurl } from './curl.js';
+import { parsePlatform } from './platform.js';
 import { CurlResponseReader, type CurlResponseResult } from './curl-response.js';
 import { parseCaddyJson, parseCaddyV1, parseTraefikJson, parseTraefikText } from './go-proxies.js';
 import { parseHaproxy } from './haproxy.js';
@@ -60,6 +61,7 @@ const FAMILIES: Family[] = [
   (t, a) => a.w3c.parse(t),
   (t) => parseHtmlErrorPage(t),
   (t) => parseNode(t),
+  (t) => parsePlatform(t),
 ];
 
 /** Entry points for a format already identified by the stream parser's fast path. */

@@ -20,7 +20,8 @@ const MAX_BODY_CHARS = 16 * 1024;
 /** Lines of body read before the response is judged anyway: the input may go on with something else. */
 const MAX_BODY_LINES = 200;
 
-const STATUS_LINE_RE = /^(<\s*)?(HTTP\/[0-9.]+) (\d{3})(?: (.*))?$/;
+// A reason phrase is a few words: a line that goes on with headers is a paste joined into one line.
+const STATUS_LINE_RE = /^(<\s*)?(HTTP\/[0-9.]+) (\d{3})(?: ([A-Za-z][\w '.-]{0,60}))?\s*$/;
 const HEADER_RE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s?(.*)$/;
 const REQUEST_RE = /^([A-Z]+) (\S+) HTTP\/[0-9.]+$/;
 const TRANSFER_END_RE = /^\* (?:Connection #\d+ to host .* left intact|Closing connection|shutting down connection|Connection died|Recv failure|Send failure)/i;

@@ -31,6 +31,12 @@ export const LOG_FORMATS = [
   'node', // Node.js errors
   'curl', // curl's error line, `curl: (7) Failed to connect …`
   'selinux-audit', // SELinux AVC denials
+  'kubernetes', // ingress-nginx controller endpoint warnings, kubelet events, pod status
+  'system', // Linux kernel (OOM killer, SYN backlog, conntrack) and systemd units
+  'php-fpm', // PHP-FPM pool manager
+  'heroku-router', // Heroku router error codes (H10, H12 …) and runtime R codes
+  'database', // database servers refusing connections (PostgreSQL, MySQL)
+  'app-error', // app frameworks' own timeouts and exhausted connection pools
   'w3c', // W3C extended log (IIS)
   'html-error-page', // a gateway's default HTML error page
   'json', // any other JSON log record

@@ -86,6 +86,16 @@ describe('unstructured text', () => {
       ["requests.exceptions.SSLError: HTTPSConnectionPool(host='api', port=443): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed", 'TLS'],
     ];
     for (const [line, category] of cases) assert.equal(analyzeLogLine(line).findings[0]?.category, category, line);
+    // .NET prints the Windows socket errors, Java a reset without "by peer", axios its own timeout.
+    const more: Array<[string, string]> = [
+      ['System.Net.Http.HttpRequestException: No connection could be made because the target machine actively refused it. (api:443)', 'UPSTREAM_DOWN'],
+      ['System.IO.IOException: Unable to read data from the transport connection: An existing connection was forcibly closed by the remote host.', 'UPSTREAM_RESET'],
+      ['System.Threading.Tasks.TaskCanceledException: The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.', 'UPSTREAM_TIMEOUT'],
+      ['Caused by: java.net.SocketException: Connection reset', 'UPSTREAM_RESET'],
+      ['aiohttp.client_exceptions.ServerDisconnectedError: Server disconnected', 'UPSTREAM_RESET'],
+      ['AxiosError: timeout of 5000ms exceeded', 'UPSTREAM_TIMEOUT'],
+    ];
+    for (const [line, category] of more) assert.equal(analyzeLogLine(line).findings[0]?.category, category, line);
     // The errno text alone stays ambiguous (Cloudflare's 522 page is titled so): no cause.
     assert.deepEqual(analyzeLogLine('Connection timed out').findings, []);
   });

@@ -33,6 +33,13 @@ describe('curl error lines', () => {
     assert.equal(r.findings[0]?.excerpt.includes('curl: (7)'), true);
   });
 
+  it("reads libcurl's error as PHP's HTTP clients report it", () => {
+    const r = analyzeLogLine('GuzzleHttp\\Exception\\ConnectException: cURL error 28: Operation timed out after 30001 milliseconds with 0 bytes received (see https://curl.haxx.se/libcurl/c/libcurl-errors.html)');
+    assert.equal(r.format, 'curl');
+    assert.equal(r.findings[0]?.signal, 'curl.response_timeout');
+    assert.equal(analyzeLogLine('cURL error 7: Failed to connect to api port 443: Connection refused').findings[0]?.signal, 'curl.connect_failed');
+  });
+
   it('gives no cause for exit codes that are not about the upstream', () => {
     assert.deepEqual(analyzeLogLine('curl: (3) URL using bad/illegal format or missing URL').findings, []);
     assert.deepEqual(analyzeLogLine('curl: (23) Failure writing output to destination').findings, []);

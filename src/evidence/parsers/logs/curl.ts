@@ -8,13 +8,14 @@ import { hit, type FamilyResult, type Hit } from './hit.js';
  * one that was refused). Verbose `* ` lines carry the same texts and are left to the errno and
  * TLS readers.
  */
-const CURL_RE = /\bcurl: \((\d{1,3})\) (.*)$/;
+/** The command's `curl: (N) …`, or libcurl's `cURL error N: …` as PHP's clients (Guzzle) report it. */
+const CURL_RE = /\bcurl: \((\d{1,3})\) (.*)$|\bcURL error (\d{1,3}): (.*)$/;
 
 export function parseCurl(text: string): FamilyResult | null {
   const m = CURL_RE.exec(text);
   if (!m) return null;
-  const code = Number(m[1]);
-  const message = m[2]!;
+  const code = Number(m[1] ?? m[3]);
+  const message = (m[2] ?? m[4])!;
   const at = m.index;
   const detail: Record<string, unknown> = { exitCode: code, message: message.slice(0, 200) };
   const upstream = /\bto (?:host )?([A-Za-z0-9_.:[\]-]+) port (\d+)/.exec(message);

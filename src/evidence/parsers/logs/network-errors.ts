@@ -199,7 +199,7 @@ export function classifyErrnoText(msg: string): Hit[] {
     hits.push(hit('DNS', 'text.name_resolution_failed', 7, { at: dns.index }));
     return hits;
   }
-  const refused = /\bConnection refused\b/i.exec(msg);
+  const refused = /\bConnection refused\b|actively refused it/i.exec(msg);
   if (refused) {
     hits.push(hit('UPSTREAM_DOWN', 'text.connection_refused', 5, { at: refused.index }));
     return hits;
@@ -209,7 +209,8 @@ export function classifyErrnoText(msg: string): Hit[] {
     hits.push(hit('NETWORK', 'text.no_route', 6, { at: route.index }));
     return hits;
   }
-  const reset = /\bConnection reset by peer\b/i.exec(msg);
+  // glibc's text, Java's SocketException, and Windows' WSAECONNRESET as .NET prints it.
+  const reset = /\bConnection reset by peer\b|SocketException: Connection reset\b|forcibly closed by the remote host/i.exec(msg);
   if (reset) {
     hits.push(hit('UPSTREAM_RESET', 'text.connection_reset', 5, { at: reset.index }));
     return hits;
@@ -226,19 +227,21 @@ export function classifyErrnoText(msg: string): Hit[] {
     hits.push(hit('TLS', 'text.tls_handshake_failed', 6, { at: tls.index }));
     return hits;
   }
-  const readTimeout = /SocketTimeoutException: Read timed out|\bReadTimeout(?:Error|Exception)?\b|\bRead timed out\b/i.exec(msg);
+  const readTimeout =
+    /SocketTimeoutException: Read timed out|\bReadTimeout(?:Error|Exception)?\b|\bRead timed out\b|HttpClient\.Timeout of \d+|\btimeout of \d+ms exceeded\b/i.exec(msg);
   if (readTimeout) {
     hits.push(hit('UPSTREAM_TIMEOUT', 'text.read_timeout', 6, { at: readTimeout.index }));
     return hits;
   }
-  const connectTimeout = /\bConnect(?:ion)?TimeoutException\b|\bConnectTimeout(?:Error)?\b|\bconnect timed out\b/i.exec(msg);
+  const connectTimeout =
+    /\bConnect(?:ion)?TimeoutException\b|\bConnectTimeout(?:Error)?\b|\bconnect timed out\b|connected party did not properly respond after a period of time/i.exec(msg);
   if (connectTimeout) {
     hits.push(hit('UPSTREAM_TIMEOUT', 'text.connect_timeout', 5, { at: connectTimeout.index }));
     hits.push(hit('NETWORK', 'text.connect_timeout_network', 3, { at: connectTimeout.index }));
     return hits;
   }
   const closed =
-    /\bNoHttpResponseException\b|\bfailed to respond\b|\bPrematureCloseException\b|Connection prematurely closed|\bRemoteDisconnected\b|Remote end closed connection without response|\bIncompleteRead\b|\bChunkedEncodingError\b/i.exec(
+    /\bNoHttpResponseException\b|\bfailed to respond\b|\bPrematureCloseException\b|Connection prematurely closed|\bRemoteDisconnected\b|Remote end closed connection without response|\bIncompleteRead\b|\bChunkedEncodingError\b|\bServerDisconnectedError\b/i.exec(
       msg,
     );
   if (closed) hits.push(hit('UPSTREAM_RESET', 'text.upstream_closed_without_response', 5, { at: closed.index }));

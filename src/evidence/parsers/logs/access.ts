@@ -42,12 +42,21 @@ export function parseAccess(text: string): FamilyResult | null {
 }
 
 /** The faint hint a bare gateway status gives (nginx maps upstream timeouts to 504). */
+/** The signal a bare gateway status gives, or null for statuses that say nothing of the upstream. */
+export function statusSignal(status: number | null): { category: Hit['category']; signal: string; weight: number } | null {
+  if (status === 502) return STATUS_502;
+  if (status === 503) return STATUS_503;
+  if (status === 504) return STATUS_504;
+  return null;
+}
+
+const STATUS_502 = { category: 'UPSTREAM_DOWN', signal: 'http.status_502', weight: 1.3 } as const;
+const STATUS_503 = { category: 'UPSTREAM_DOWN', signal: 'http.status_503', weight: 1.2 } as const;
+const STATUS_504 = { category: 'UPSTREAM_TIMEOUT', signal: 'http.status_504', weight: 1.5 } as const;
+
 export function statusHits(status: number | null, at: number, upstream: string | null, detail: Record<string, unknown>): Hit[] {
-  const d = { ...detail, status };
-  if (status === 502) return [hit('UPSTREAM_DOWN', 'http.status_502', 1.3, { at, upstream, detail: d })];
-  if (status === 503) return [hit('UPSTREAM_DOWN', 'http.status_503', 1.2, { at, upstream, detail: d })];
-  if (status === 504) return [hit('UPSTREAM_TIMEOUT', 'http.status_504', 1.5, { at, upstream, detail: d })];
-  return [];
+  const s = statusSignal(status);
+  return s ? [hit(s.category, s.signal, s.weight, { at, upstream, detail: { ...detail, status } })] : [];
 }
 
 interface IngressFields {

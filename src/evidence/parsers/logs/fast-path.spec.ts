@@ -113,6 +113,24 @@ describe('the byte-level fast path', () => {
     }
   });
 
+  it('counts repeated 5xx access lines past the findings cap as the full analysis does', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const status = [502, 503, 504, 500, 502][i % 5];
+      // Out of order in time, so the first and last times are not simply the first and last lines.
+      const second = String((i * 37) % 60).padStart(2, '0');
+      lines.push(`203.0.113.${i % 9} - - [06/May/2024:07:08:${second} +0000] "GET /cart/${i} HTTP/1.1" ${status} 157 "-" "curl/8.5.0"`);
+      if (i % 7 === 0) lines.push(`10.0.0.1 - - [06/May/2024:07:09:${second} +0000] "GET / HTTP/1.1" ${status} 0 "-" "curl" 310 0.001 [shop-web-80] [] 10.1.2.3:8080 0 0.001 ${status} 4f1d`);
+    }
+    const text = lines.join('\n');
+    for (const maxFindingsPerSignal of [0, 2, 20]) {
+      assert.deepEqual(parseLogText(text, { maxFindingsPerSignal }), parseLogText(text, { maxFindingsPerSignal, fullAnalysis: true }), `cap ${maxFindingsPerSignal}`);
+    }
+    const result = parseLogText(text, { maxFindingsPerSignal: 2 });
+    assert.equal(result.summary.signals['http.status_502']?.count, 24);
+    assert.equal(result.findings.filter((f) => f.signal === 'http.status_502').length, 2);
+  });
+
   it('never settles a line that carries a cause', () => {
     const out = new FastLine();
     for (const line of variedLines()) {

@@ -4,6 +4,7 @@ import type { CauseCategory } from '../../../diagnosis/cause-category.js';
 import type { Finding } from '../finding.js';
 import { LineAnalyzer, MAX_ANALYZED_CHARS, toFinding, type DetailedAnalysis } from './analyze.js';
 import type { Hit } from './hit.js';
+import { statusSignal } from './access.js';
 import { FastLine, readFastLine } from './fast-path.js';
 import { toIso } from './timestamps.js';
 import { LOG_FORMATS, LogParseError, type LogFormat, type LogParseOptions, type LogParseResult, type LogSignalSummary } from './types.js';
@@ -171,6 +172,7 @@ class LogCollector {
         this.count(this.fast.format!, this.fast.status, this.fast.ms);
         return;
       }
+      if (this.fast.format === 'combined-access' && this.countRepeatedStatus()) return;
     }
     this.handleText(b.toString('utf8', s, e));
   }
@@ -191,6 +193,31 @@ class LogCollector {
     }
     this.count(a.format, a.status ?? 0, ms);
     for (const h of a.hits) this.record(a, h);
+  }
+
+  /**
+   * A plain combined line the fast path read whole but for its 5xx status: the full analysis would
+   * give the status's signal and nothing else (`statusHits`, no upstream). Once that signal has all
+   * the findings it keeps, the line only adds to the counts, so it is counted here without being
+   * decoded: in an outage these lines come by the thousand.
+   */
+  private countRepeatedStatus(): boolean {
+    const status = this.fast.status;
+    const ms = this.fast.ms;
+    const known = statusSignal(status);
+    if (known === null) {
+      this.count('combined-access', status, ms);
+      return true;
+    }
+    const s = this.signals.get(known.signal);
+    if (s === undefined || s.count < this.maxPerSignal) return false;
+    this.count('combined-access', status, ms);
+    s.count++;
+    if (ms !== null) {
+      if (ms < s.firstMs) s.firstMs = ms;
+      if (ms > s.lastMs) s.lastMs = ms;
+    }
+    return true;
   }
 
   private count(format: LogFormat, status: number, ms: number | null): void {

@@ -131,6 +131,35 @@ describe('the byte-level fast path', () => {
     assert.equal(result.findings.filter((f) => f.signal === 'http.status_502').length, 2);
   });
 
+  it('counts repeated nginx error messages past the findings cap as the full analysis does', () => {
+    const messages = [
+      '[error] 31#31: *{n} connect() failed (111: Connection refused) while connecting to upstream',
+      '[error] 31#31: *{n} upstream prematurely closed connection while reading response header from upstream',
+      '[error] 31#31: *{n} upstream timed out (110: Connection timed out) while reading response header from upstream',
+      '[crit] 31#31: *{n} connect() to unix:/tmp/app.sock failed (2: No such file or directory) while connecting to upstream',
+      '[crit] 31#31: *{n} connect() failed (2: No such file or directory) while connecting to upstream',
+      '[warn] 31#31: *{n} an upstream response is buffered to a temporary file while reading upstream',
+      '[error] 31#31: *{n} no live upstreams while connecting to upstream',
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 140; i++) {
+      const message = messages[i % messages.length]!.replace('{n}', String(1000 + i));
+      const second = String((i * 37) % 60).padStart(2, '0');
+      // A few upstreams for some messages, more than the summary keeps for others.
+      const upstream = i % 3 === 0 ? `10.0.${i % 20}.7:8080` : `10.0.0.${i % 4}:8080`;
+      const day = i === 77 ? '2024/13/06' : '2024/05/06';
+      lines.push(`${day} 07:08:${second} ${message}, client: 203.0.113.9, server: shop, request: "GET /x HTTP/1.1", upstream: "http://${upstream}/x", host: "shop"`);
+      if (i % 10 === 0) lines.push(`2024/05/06 07:09:${second} ${message}`);
+    }
+    const text = lines.join('\n');
+    for (const maxFindingsPerSignal of [0, 2, 20]) {
+      assert.deepEqual(parseLogText(text, { maxFindingsPerSignal }), parseLogText(text, { maxFindingsPerSignal, fullAnalysis: true }), `cap ${maxFindingsPerSignal}`);
+    }
+    const refused = parseLogText(text, { maxFindingsPerSignal: 2 }).summary.signals['nginx.connect_refused'];
+    assert.equal(refused?.count, 22);
+    assert.equal(refused?.upstreams.length, 10);
+  });
+
   it('never settles a line that carries a cause', () => {
     const out = new FastLine();
     for (const line of variedLines()) {

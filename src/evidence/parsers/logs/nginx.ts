@@ -13,6 +13,24 @@ const LEVEL_ONLY_RE = /\[(debug|info|notice|warn|error|crit|alert|emerg)\]\s*\d+
 const MESSAGE_GATE_RE =
   /while (?:connecting to|reading response header from|reading|sending request to|sending to|SSL handshaking|resolving|proxying)|upstream: "|, client: |worker_connections|could not be resolved|host not found in upstream|no live upstreams|upstream (?:timed out|prematurely closed|sent|server temporarily disabled|servers are busy|SSL certificate)|SSL_do_handshake\(\)|no resolver defined|unexpected (?:DNS )?response for|resolver failed|DNS resolution failed|failed to create fake connection|ring-balancer|\[lua\]/i;
 
+/** The fixed head of an nginx error line, up to its connection number: `2024/05/06 07:08:09 [error] 7#7: *123 `. */
+const HEAD_RE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?/;
+
+/**
+ * What decides how an nginx error line is classified, for recognising repeats of it: the level and
+ * the message after the head (the fields from `, client: ` on are not read by the classifier),
+ * with the line's time. Null for lines of another shape, which are always analysed in full.
+ */
+export function nginxMessageKey(text: string): { key: string; observedMs: number } | null {
+  const head = HEAD_RE.exec(text);
+  if (!head) return null;
+  const fieldsAt = text.indexOf(', client: ', head[0].length);
+  if (fieldsAt === -1) return null;
+  const observedMs = utcMs(Number(head[1]), Number(head[2]) - 1, Number(head[3]), Number(head[4]), Number(head[5]), Number(head[6]));
+  if (observedMs === null) return null;
+  return { key: `${head[7]} ${text.slice(head[0].length, fieldsAt)}`, observedMs };
+}
+
 export function looksLikeNginxError(text: string): boolean {
   return HEADER_RE.test(text) || LEVEL_ONLY_RE.test(text) || MESSAGE_GATE_RE.test(text);
 }
@@ -39,7 +57,7 @@ export function parseNginxError(text: string): FamilyResult | null {
 }
 
 /** The `upstream: "…"` field, or the address a connect()/resolver message names. */
-function upstreamOf(text: string): string | null {
+export function upstreamOf(text: string): string | null {
   const field = /upstream:\s*"([^"]+)"/i.exec(text);
   if (field) return normalizeUpstream(field[1]);
   const connectTo = /connect\s*\(\)\s*to\s+(.+?)\s+failed/i.exec(text);

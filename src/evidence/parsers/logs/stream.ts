@@ -6,6 +6,7 @@ import { LineAnalyzer, MAX_ANALYZED_CHARS, toFinding, type DetailedAnalysis } fr
 import type { Hit } from './hit.js';
 import { statusSignal } from './access.js';
 import { FastLine, readFastLine } from './fast-path.js';
+import { nginxMessageKey, upstreamOf } from './nginx.js';
 import { toIso } from './timestamps.js';
 import { LOG_FORMATS, LogParseError, type LogFormat, type LogParseOptions, type LogParseResult, type LogSignalSummary } from './types.js';
 
@@ -55,6 +56,8 @@ class LogCollector {
   private carryBytes = 0;
   /** Scratch result of the fast path (no allocation per line); its format is the analysers' hint. */
   private readonly fast = new FastLine();
+  /** The signals of nginx error messages already analysed, by level and message (see nginxMessageKey). */
+  private readonly nginxRepeats = new Map<string, readonly string[]>();
 
   constructor(options: LogParseOptions) {
     const max = options.maxFindingsPerSignal;
@@ -185,7 +188,16 @@ class LogCollector {
       this.blank++;
       return;
     }
+    const repeat = this.fastPath ? nginxMessageKey(line) : null;
+    if (repeat !== null) {
+      const signals = this.nginxRepeats.get(repeat.key);
+      if (signals !== undefined && this.countRepeat(signals, repeat.observedMs, line)) return;
+    }
     const a = this.analyzer.analyze(line, this.fast.format ?? undefined);
+    if (repeat !== null && a.format === 'nginx-error' && isRepeatable(a.hits)) {
+      if (this.nginxRepeats.size >= MAX_REMEMBERED_MESSAGES) this.nginxRepeats.clear();
+      this.nginxRepeats.set(repeat.key, a.hits.map((h) => h.signal));
+    }
     const ms = a.observedMs;
     if (a.format === null) {
       if (ms !== null) this.seeTime(ms);
@@ -216,6 +228,28 @@ class LogCollector {
     if (ms !== null) {
       if (ms < s.firstMs) s.firstMs = ms;
       if (ms > s.lastMs) s.lastMs = ms;
+    }
+    return true;
+  }
+
+  /**
+   * An nginx error line whose level and message were seen before: its signals are known. When each
+   * of them keeps no more findings, the line only adds to the counts (and maybe an upstream), which
+   * is done here without the classifier. Otherwise it is analysed in full.
+   */
+  private countRepeat(signals: readonly string[], ms: number, line: string): boolean {
+    for (const signal of signals) {
+      const s = this.signals.get(signal);
+      if (s === undefined || s.count < this.maxPerSignal) return false;
+    }
+    const upstream = signals.length > 0 ? upstreamOf(line) : null;
+    this.count('nginx-error', 0, ms);
+    for (const signal of signals) {
+      const s = this.signals.get(signal)!;
+      s.count++;
+      if (ms < s.firstMs) s.firstMs = ms;
+      if (ms > s.lastMs) s.lastMs = ms;
+      if (upstream && s.upstreams.size < MAX_UPSTREAMS_PER_SIGNAL && !s.upstreams.has(upstream)) s.upstreams.add(flatten(upstream));
     }
     return true;
   }
@@ -259,6 +293,19 @@ class LogCollector {
       this.findings.push(JSON.parse(JSON.stringify(toFinding(a, h, this.lines))) as Finding);
     }
   }
+}
+
+/** Distinct nginx messages remembered; a log with more starts over (they are cheap to relearn). */
+const MAX_REMEMBERED_MESSAGES = 1000;
+
+/**
+ * Whether a message's signals depend on it alone. A missing unix socket is read from the whole
+ * line (the socket path may be only in the upstream field), so those lines are always analysed.
+ * Hits naming their own upstream are left to the full path as well.
+ */
+function isRepeatable(hits: readonly Hit[]): boolean {
+  for (const h of hits) if (h.signal.startsWith('nginx.upstream_socket') || h.upstream != null) return false;
+  return true;
 }
 
 function isBlankBytes(b: Buffer, s: number, e: number): boolean {

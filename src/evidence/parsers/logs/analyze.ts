@@ -2,12 +2,13 @@ import type { Finding } from '../finding.js';
 import { parseAccess, statusHits } from './access.js';
 import { parseGunicorn, parseNghttpx, parseNode, parseSelinuxAudit, parseUwsgi } from './app-servers.js';
 import { parseApacheError } from './apache.js';
-import { parseAwsLb } from './aws.js';
+import { parseApiGatewayBody, parseAwsLb, parseAwsServerless } from './aws.js';
 import { parseCloudflareLogpush, parseCloudflarePage } from './cloudflare.js';
 import { looksLikeEnvoy, parseEnvoyJson, parseEnvoyText } from './envoy.js';
 import { parseCloudFrontLog, parseCloudFrontPage, parseGcpLoadBalancer } from './cdn-cloud.js';
 import { parseCurl } from './curl.js';
 import { parsePlatform } from './platform.js';
+import { parseMeshProxy } from './mesh-proxies.js';
 import { CurlResponseReader, type CurlResponseResult } from './curl-response.js';
 import { parseCaddyJson, parseCaddyV1, parseTraefikJson, parseTraefikText } from './go-proxies.js';
 import { parseHaproxy } from './haproxy.js';
@@ -62,6 +63,8 @@ const FAMILIES: Family[] = [
   (t) => parseHtmlErrorPage(t),
   (t) => parseNode(t),
   (t) => parsePlatform(t),
+  (t) => parseAwsServerless(t),
+  (t) => parseMeshProxy(t),
 ];
 
 /** Entry points for a format already identified by the stream parser's fast path. */
@@ -141,7 +144,8 @@ export class LineAnalyzer {
       parseTraefikJson(obj, text) ??
       parseCaddyJson(obj, text) ??
       parseGcpLoadBalancer(obj, text) ??
-      parseKongBody(obj);
+      parseKongBody(obj) ??
+      parseApiGatewayBody(obj);
     if (known) return known;
     const observedMs = jsonTimestamp(obj);
     // Container runtimes wrap the original line: {"log":"…","stream":"stderr","time":"…"}.

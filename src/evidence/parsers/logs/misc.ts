@@ -31,6 +31,10 @@ export function parseHtmlErrorPage(text: string): FamilyResult | null {
   }
   const apache = /<title>(502 )?Proxy Error<\/title>|The proxy server received an invalid\s+response from an upstream server/i.exec(text);
   if (apache) return { format: 'html-error-page', hits: statusHits(502, apache.index, null, { server: 'apache' }), status: 502 };
+  // IIS Application Request Routing (Azure App Service): "502 - Web server received an invalid
+  // response while acting as a gateway or proxy server."
+  const arr = /502(?:\.3)? - Web server received an invalid response while acting as a gateway or proxy server/i.exec(text);
+  if (arr) return { format: 'html-error-page', hits: [hit('UPSTREAM_RESET', 'iis.arr_invalid_response', 4, { at: arr.index, detail: { server: 'iis-arr', status: 502 } })], status: 502 };
   return null;
 }
 

@@ -92,3 +92,23 @@ describe('Kong bodies, nghttpx, SELinux', () => {
     assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.000Z');
   });
 });
+
+describe('Linkerd, Spring Cloud Gateway, Varnish and IIS ARR', () => {
+  const first = (line: string) => {
+    const r = analyzeLogLine(line);
+    return r.findings[0] ? `${r.findings[0].signal}:${r.findings[0].category}` : null;
+  };
+
+  it('reads their own wording', () => {
+    assert.equal(
+      first('[   12.345678s]  INFO ThreadId(01) outbound:proxy{addr=10.0.0.5:8080}: linkerd_app_core::errors::respond: HTTP/1.1 request failed error=logical service 10.0.0.5:8080: service in fail-fast'),
+      'linkerd.fail_fast:UPSTREAM_DOWN',
+    );
+    assert.equal(first('org.springframework.cloud.gateway.support.TimeoutException: Response took longer than timeout: PT30S'), 'spring_gateway.response_timeout:UPSTREAM_TIMEOUT');
+    assert.equal(first('io.netty.channel.ConnectTimeoutException: connection timed out: /10.0.0.5:8080'), 'spring_gateway.connect_timeout:UPSTREAM_TIMEOUT');
+    assert.equal(first('-   FetchError   first byte timeout'), 'varnish.backend_timeout:UPSTREAM_TIMEOUT');
+    assert.equal(first('-   FetchError   no backend connection'), 'varnish.no_backend_connection:UPSTREAM_DOWN');
+    assert.equal(first('-   FetchError   http first read error: EOF'), 'varnish.backend_read_error:UPSTREAM_RESET');
+    assert.equal(first('502 - Web server received an invalid response while acting as a gateway or proxy server.'), 'iis.arr_invalid_response:UPSTREAM_RESET');
+  });
+});

@@ -14,6 +14,8 @@ export const LOG_FORMATS = [
   'haproxy', // HAProxy HTTP/TCP log, health-check and alert messages, error pages
   'aws-alb', // AWS Application Load Balancer access log
   'aws-clb', // AWS Classic Load Balancer access log
+  'aws-api-gateway', // API Gateway execution log lines and client-facing bodies
+  'aws-lambda', // Lambda's report lines (timeouts, memory, throttling)
   'cloudflare-logpush', // Cloudflare Logpush HTTP requests (NDJSON)
   'cloudflare-page', // Cloudflare error page text, title or cf_ob_info cookie
   'cloudfront', // Amazon CloudFront standard access log (tab-separated)
@@ -26,6 +28,9 @@ export const LOG_FORMATS = [
   'apache-error', // Apache httpd error log (mod_proxy, mod_proxy_fcgi …)
   'kong', // Kong JSON error bodies
   'nghttpx', // nghttpx log
+  'linkerd', // Linkerd proxy log
+  'spring-cloud-gateway', // Spring Cloud Gateway / Netty client exceptions
+  'varnish', // varnishlog FetchError records
   'gunicorn', // gunicorn arbiter/worker log
   'uwsgi', // uWSGI log and request log
   'node', // Node.js errors

@@ -104,6 +104,12 @@ export function classifyGoNetError(msg: string): Hit[] {
     hits.push(hit('UPSTREAM_DOWN', 'go.no_upstreams_available', 9, { at: msg.search(/no (?:healthy )?upstreams?|no hosts/i) }));
     return hits;
   }
+  const dialConfig = /invalid dial address|missing port in address|making dial info/i.exec(msg);
+  if (dialConfig) {
+    // The proxy's own upstream address is malformed (a placeholder that did not expand, no port).
+    hits.push(hit('GATEWAY_CONFIG', 'go.invalid_upstream_address', 7, { at: dialConfig.index }));
+    return hits;
+  }
   if (/use of closed network connection/i.test(msg)) {
     hits.push(hit('UPSTREAM_RESET', 'go.closed_connection_reused', 4));
   }

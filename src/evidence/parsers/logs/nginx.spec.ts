@@ -145,3 +145,24 @@ describe('access logs (combined, ingress-nginx, Traefik)', () => {
     assert.equal(r.findings[0]?.upstream, '172.18.0.5:8000');
   });
 });
+
+describe("OpenResty's cosockets and njs's fetch", () => {
+  const line = (message: string) => `2024/03/01 10:00:00 [error] 7#7: *1 ${message}, client: 1.2.3.4, server: _, request: "GET / HTTP/1.1", host: "x"`;
+
+  it('reads the wording they log without an upstream context', () => {
+    assert.equal(top(line('lua tcp socket connect timed out, when connecting to 10.0.0.5:6379')).top?.signal, 'openresty.cosocket_connect_timeout');
+    assert.equal(top(line('lua tcp socket read timed out')).top?.signal, 'openresty.cosocket_io_timeout');
+    assert.equal(top(line('lua udp socket read timed out')).top?.category, 'DNS');
+    assert.equal(top(line('[lua] access_by_lua(nginx.conf:20):5: failed to connect: connection refused')).top?.signal, 'openresty.connect_refused');
+    assert.equal(top(line('js exception: Error: connect failed')).top?.signal, 'njs.fetch_connect_failed');
+    assert.equal(top(line('js exception: Error: read timed out')).top?.category, 'UPSTREAM_TIMEOUT');
+    // An njs exception about something else is no upstream cause.
+    assert.deepEqual(top(line('js exception: TypeError: cannot read property "x" of undefined')).findings, []);
+  });
+
+  it("reads a Go proxy's malformed upstream address as its own configuration", () => {
+    const r = top('{"level":"error","logger":"http.log.error","msg":"making dial info: upstream {http.reverse_proxy.upstreams.1.dial}: invalid dial address :0: address :0: missing port in address","status":502}');
+    assert.equal(r.top?.signal, 'go.invalid_upstream_address');
+    assert.equal(r.top?.category, 'GATEWAY_CONFIG');
+  });
+});

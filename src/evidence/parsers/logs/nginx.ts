@@ -162,6 +162,34 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
     return hits;
   }
 
+  // OpenResty's cosockets (Lua code reaching a backend or a dependency such as Redis or an auth
+  // service) and njs's fetch log their own wording, without nginx's "while … upstream" context.
+  if (has('lua tcp socket connect timed out')) {
+    hits.push(hit('UPSTREAM_TIMEOUT', 'openresty.cosocket_connect_timeout', 6, { at: at('lua tcp socket'), detail }));
+    hits.push(hit('NETWORK', 'openresty.cosocket_connect_timeout_network', 3, { at: at('lua tcp socket'), detail }));
+    return hits;
+  }
+  if (has('lua tcp socket read timed out') || has('lua tcp socket send timed out')) {
+    hits.push(hit('UPSTREAM_TIMEOUT', 'openresty.cosocket_io_timeout', 6, { at: at('lua tcp socket'), detail }));
+    return hits;
+  }
+  if (has('lua udp socket read timed out')) {
+    // UDP cosockets are lua-resty-dns's: a name server that does not answer.
+    hits.push(hit('DNS', 'openresty.dns_query_timeout', 5, { at: at('lua udp socket'), detail }));
+    return hits;
+  }
+  if (has('failed to connect: connection refused')) {
+    hits.push(hit('UPSTREAM_DOWN', 'openresty.connect_refused', 6, { at: at('failed to connect'), detail }));
+    return hits;
+  }
+  if (has('js exception') || has('js fetch') || has('js http fetch')) {
+    const where = Math.max(at('js exception'), at('js fetch'), at('js http fetch'));
+    if (has('connect failed') || has('connection refused')) hits.push(hit('UPSTREAM_DOWN', 'njs.fetch_connect_failed', 5, { at: where, detail }));
+    else if (has('timed out')) hits.push(hit('UPSTREAM_TIMEOUT', 'njs.fetch_timeout', 5, { at: where, detail }));
+    else if (has('prematurely closed') || has('connection closed')) hits.push(hit('UPSTREAM_RESET', 'njs.fetch_connection_closed', 5, { at: where, detail }));
+    if (hits.length > 0) return hits;
+  }
+
   if (has('failure to get a peer from the ring-balancer')) {
     hits.push(hit('UPSTREAM_DOWN', 'kong.no_healthy_targets', 9, { at: at('failure to get a peer') }));
     return hits;

@@ -32,6 +32,8 @@ export interface DetailedAnalysis {
   status: number | null;
   /** The text the hits' positions refer to (joined, BOM-free, capped). */
   text: string;
+  /** Another reading that ended at this line (a curl response judged when a log line followed it). */
+  extra?: DetailedAnalysis;
 }
 
 type Family = (text: string, analyzer: LineAnalyzer, depth: number) => FamilyResult | null;
@@ -85,6 +87,13 @@ export class LineAnalyzer {
   private readonly curlResponse = new CurlResponseReader();
 
   analyze(raw: string, hint?: LogFormat): DetailedAnalysis {
+    const a = this.analyzeLine(raw, hint);
+    const judged = this.curlResponse.takeJudged();
+    if (judged) a.extra = curlAnalysis(judged);
+    return a;
+  }
+
+  private analyzeLine(raw: string, hint?: LogFormat): DetailedAnalysis {
     const text = normalize(raw);
     if (text === '') return { format: null, hits: [], observedMs: null, upstream: null, status: null, text };
     // curl -v/-i output spans lines (status, headers, body): its reader sees every line first.
@@ -110,6 +119,11 @@ export class LineAnalyzer {
       status: result.status ?? null,
       text,
     };
+  }
+
+  /** A reading spans lines right now (a curl response is open): shortcuts must not skip lines. */
+  get spansLines(): boolean {
+    return this.curlResponse.open;
   }
 
   /** What is still open at the end of the input (a curl response without its closing line). */

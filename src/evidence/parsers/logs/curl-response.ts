@@ -29,6 +29,9 @@ const TRANSFER_END_RE = /^\* (?:Connection #\d+ to host .* left intact|Closing c
 const VERBOSE_NOTE_RE =
   /^\*\s+(?:Trying \S+|Connected to |ALPN|TLSv1\.[0-3] \(|SSL connection using|Server certificate:|subject:|start date:|expire date:|subjectAltName:|issuer:|SSL certificate verify ok|using HTTP\/|Using HTTP2|Connection state changed|Copying HTTP\/2|Host \S+ was resolved|IPv[46]: |CAfile:|CApath:|successfully set certificate verify locations|Established connection|Request completely sent off|old SSL session ID|Connection #\d+ to host \S+ left intact|Closing connection)/;
 
+/** The start of a log line (a date, a bracketed date, a syslog stamp, a combined log's address): not a body. */
+const LOG_LINE_START_RE = /^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d|\[\d{4}-\d\d-\d\d|\[\d\d?\/[A-Z][a-z]{2}\/\d{4}|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d |\d{1,3}(?:\.\d{1,3}){3} - )/;
+
 export interface CurlResponseResult extends FamilyResult {
   /** The text the hits' positions refer to: the status line and what identified the hop. */
   excerptText: string;
@@ -51,6 +54,7 @@ export class CurlResponseReader {
   private serverIp: string | null = null;
   /** Inside the `> ` request lines of curl -v. */
   private inRequest = false;
+  private judged: CurlResponseResult | null = null;
 
   /**
    * Reads one trimmed line. Null when the line is none of curl's (the caller tries the other
@@ -81,13 +85,33 @@ export class CurlResponseReader {
       }
       return this.beginBody(text);
     }
-    if (this.state === 'body') return this.addBody(text);
+    if (this.state === 'body') {
+      if (LOG_LINE_START_RE.test(text)) {
+        // A log line after the body: the paste has moved on. The response is judged now and the
+        // line is left to the other families.
+        this.judged = this.judge();
+        return null;
+      }
+      return this.addBody(text);
+    }
     return null;
+  }
+
+  /** Whether a response is open: every line must then come through `read`. */
+  get open(): boolean {
+    return this.state !== 'idle';
   }
 
   /** The response still open at the end of the input, judged; null when there is none. */
   flush(): CurlResponseResult | null {
     return this.state === 'idle' ? null : this.judge();
+  }
+
+  /** A response judged by the last `read` without that line being curl's; null when none. */
+  takeJudged(): CurlResponseResult | null {
+    const judged = this.judged;
+    this.judged = null;
+    return judged;
   }
 
   private readRequestSide(text: string): CurlResponseResult | null {

@@ -102,6 +102,21 @@ describe('curl -v and -i output: the response read as one, judged like a HAR ent
     assert.equal(result.findings[0]?.signal, 'curl.cloudflare.502');
   });
 
+  it('judges a response whose body a log goes on after, and reads the log lines as usual', () => {
+    const nginx = (n: number) =>
+      `2024/03/01 10:00:0${n} [error] 7#7: *${n} connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: _, request: "GET / HTTP/1.1", upstream: "http://10.0.0.5:8080/", host: "x"`;
+    const result = parseLogText(['HTTP/1.1 502 Bad Gateway', 'Server: awselb/2.0', '', 'Bad gateway', nginx(1), nginx(2)].join('\n'));
+    assert.deepEqual(
+      result.findings.map((f) => [f.signal, f.location.line]),
+      [
+        ['curl.aws_alb.502', 5],
+        ['nginx.connect_refused', 5],
+        ['nginx.connect_refused', 6],
+      ],
+    );
+    assert.equal(result.summary.formats['nginx-error'], 2);
+  });
+
   it('gives no cause for a healthy answer, and leaves a quoted error line to its own reader', () => {
     assert.deepEqual(findings(['> GET / HTTP/1.1', '< HTTP/1.1 200 OK', '< server: nginx', '<', 'ok']), []);
     const quoted = parseLogText('> Error: connect ECONNREFUSED 10.0.0.7:5432');

@@ -160,6 +160,26 @@ describe('the byte-level fast path', () => {
     assert.equal(refused?.upstreams.length, 10);
   });
 
+  it('takes no shortcut while curl output spans lines', () => {
+    const access = (i: number, status: number) => `203.0.113.9 - - [06/May/2024:07:08:${String(i % 60).padStart(2, '0')} +0000] "GET /x HTTP/1.1" ${status} 157 "-" "curl/8.5.0"`;
+    const nginx = (i: number) =>
+      `2024/05/06 07:09:${String(i % 60).padStart(2, '0')} [error] 7#7: *${i} connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: _, request: "GET / HTTP/1.1", upstream: "http://10.0.0.5:8080/", host: "x"`;
+    const lines: string[] = [];
+    for (let i = 0; i < 30; i++) lines.push(access(i, 502), nginx(i));
+    // A response pasted in the middle, whose body the log resumes after: its end is the first log line.
+    lines.push('HTTP/1.1 504 Gateway Time-out', 'Server: nginx', '<html>504</html>');
+    for (let i = 30; i < 60; i++) lines.push(access(i, i % 2 === 0 ? 200 : 502), nginx(i));
+    lines.push('< HTTP/2 503', '< server: envoy', '<', 'no healthy upstream');
+    const text = lines.join('\n');
+    for (const maxFindingsPerSignal of [0, 2, 20]) {
+      assert.deepEqual(parseLogText(text, { maxFindingsPerSignal }), parseLogText(text, { maxFindingsPerSignal, fullAnalysis: true }), `cap ${maxFindingsPerSignal}`);
+    }
+    const result = parseLogText(text, { maxFindingsPerSignal: 2 });
+    assert.equal(result.summary.statusCounts['504'], 1);
+    assert.equal(result.summary.statusCounts['503'], 1);
+    assert.equal(result.summary.formats['combined-access'], 60);
+  });
+
   it('never settles a line that carries a cause', () => {
     const out = new FastLine();
     for (const line of variedLines()) {

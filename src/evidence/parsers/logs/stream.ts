@@ -121,10 +121,7 @@ class LogCollector {
     }
     // A response of curl output still open at the end belongs to the last line.
     const open = this.analyzer.flush();
-    if (open && open.format !== null) {
-      if (open.status !== null && open.status > 0 && open.status < 600) this.statusCounts[open.status]!++;
-      for (const h of open.hits) this.record(open, h);
-    }
+    if (open) this.recordEnded(open);
     const signals: Record<string, LogSignalSummary> = {};
     for (const [name, s] of this.signals) {
       signals[name] = {
@@ -166,7 +163,8 @@ class LogCollector {
     if (e > s && b[e - 1] === 13) e--;
     this.fast.format = null;
     // A BOM on the first line and over-long lines (cut by characters) are left to the text path.
-    if (this.fastPath && e - s <= MAX_ANALYZED_CHARS && !(this.lines === 1 && b[s] === 0xef)) {
+    // While curl output spans lines every line goes to the analyser, which tells its body from a log.
+    if (this.fastPath && e - s <= MAX_ANALYZED_CHARS && !(this.lines === 1 && b[s] === 0xef) && !this.analyzer.spansLines) {
       if (isBlankBytes(b, s, e)) {
         this.blank++;
         return;
@@ -188,12 +186,13 @@ class LogCollector {
       this.blank++;
       return;
     }
-    const repeat = this.fastPath ? nginxMessageKey(line) : null;
+    const repeat = this.fastPath && !this.analyzer.spansLines ? nginxMessageKey(line) : null;
     if (repeat !== null) {
       const signals = this.nginxRepeats.get(repeat.key);
       if (signals !== undefined && this.countRepeat(signals, repeat.observedMs, line)) return;
     }
     const a = this.analyzer.analyze(line, this.fast.format ?? undefined);
+    if (a.extra) this.recordEnded(a.extra);
     if (repeat !== null && a.format === 'nginx-error' && isRepeatable(a.hits)) {
       if (this.nginxRepeats.size >= MAX_REMEMBERED_MESSAGES) this.nginxRepeats.clear();
       this.nginxRepeats.set(repeat.key, a.hits.map((h) => h.signal));
@@ -269,6 +268,13 @@ class LogCollector {
   private seeTime(ms: number): void {
     if (ms < this.firstMs) this.firstMs = ms;
     if (ms > this.lastMs) this.lastMs = ms;
+  }
+
+  /** A reading that ended on a line already counted (a judged curl response): its status and hits only. */
+  private recordEnded(a: DetailedAnalysis): void {
+    if (a.format === null) return;
+    if (a.status !== null && a.status > 0 && a.status < 600) this.statusCounts[a.status]!++;
+    for (const h of a.hits) this.record(a, h);
   }
 
   /** Count a hit in the summary; build its finding (excerpt and all) only while under the cap. */

@@ -99,4 +99,14 @@ describe('Envoy local replies and logs', () => {
     assert.equal(r.findings[0]?.category, 'UPSTREAM_RESET');
     assert.equal(r.findings[0]?.observedAt, '2024-05-06T07:08:09.123Z');
   });
+
+  it("reads the router's timeout and the pool's circuit breaker in Envoy's debug log", () => {
+    const timeout = analyzeLogLine('[2024-03-01 10:00:00.000][15][debug][router] [source/common/router/router.cc:1234] [C1][S123] upstream timeout');
+    assert.equal(timeout.format, 'envoy-log');
+    assert.equal(timeout.findings[0]?.signal, 'envoy.router_upstream_timeout');
+    const overflow = analyzeLogLine('[2024-03-01 10:00:00.000][15][debug][pool] [source/common/http/conn_pool_base.cc:123] max pending requests overflow');
+    assert.equal(overflow.findings[0]?.category, 'CAPACITY');
+    // Other debug lines say nothing of a cause.
+    assert.deepEqual(analyzeLogLine('[2024-03-01 10:00:00.000][15][debug][router] [source/common/router/router.cc:700] [C1][S123] cluster \'web\' match for URL \'/api\'').findings, []);
+  });
 });

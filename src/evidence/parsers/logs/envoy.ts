@@ -362,7 +362,7 @@ function unquote(token: string): string {
 const REQUEST_RE = /(?:^|")(?:[A-Z]+ [^"]*? (?:HTTP\/[\d.]+|-)|- - -)"+\s+(\d{1,3}|-)\s+(\S+)/;
 const STATUS_FLAGS_RE = /(?:^|[\s"])(\d{3}|0)\s+([A-Z][A-Za-z]{1,40}(?:,[A-Z][A-Za-z]{1,40})*)(?=\s|$)/;
 const ENVOY_GATE_RE =
-  /upstream connect error|reset reason|upstream_reset_|no healthy upstream|response_?fl|RESPONSE_FL|response_code_details|status_details|upstream request timeout|Sending local reply|\b(?:UF|UH|UO|NR|URX|UC|UT|UPE|DC|LR|UR|DF|NC)\b|via_upstream|route_not_found/;
+  /upstream connect error|reset reason|upstream_reset_|no healthy upstream|response_?fl|RESPONSE_FL|response_code_details|status_details|upstream request timeout|Sending local reply|\b(?:UF|UH|UO|NR|URX|UC|UT|UPE|DC|LR|UR|DF|NC)\b|via_upstream|route_not_found|\[source\/common\/(?:router|http|upstream|conn_pool)/;
 
 export function looksLikeEnvoy(text: string): boolean {
   return ENVOY_GATE_RE.test(text);
@@ -480,6 +480,13 @@ function parseEnvoyMessage(text: string): FamilyResult | null {
   const debugReset = /upstream reset: reset reason:?\s*([a-z][a-z _]*[a-z])(?:,\s*transport failure reason:\s*([^\n"}]*))?/i.exec(text);
   if (debugReset) {
     return { format: 'envoy-log', hits: resetReasonHits(debugReset[1]!.trim(), (debugReset[2] ?? '').trim(), debugReset.index, null, {}) };
+  }
+  // Envoy's debug log: the router's own timeout and the connection pool's circuit breaker.
+  const routerTimeout = /\]\s*(?:\[C\d+\])?\s*(?:\[S\d+\])?\s*upstream (?:per try )?timeout\s*$/.exec(text);
+  if (routerTimeout) return { format: 'envoy-log', hits: [hit('UPSTREAM_TIMEOUT', 'envoy.router_upstream_timeout', 9, { at: routerTimeout.index })] };
+  const overflow = /\bmax (?:pending requests|connections|requests) overflow\b|\bpending requests overflow\b/i.exec(text);
+  if (overflow && /\[(?:pool|router|connection|upstream)\]/.test(text)) {
+    return { format: 'envoy-log', hits: [hit('CAPACITY', 'envoy.circuit_breaker_overflow', 9, { at: overflow.index })] };
   }
   const local = /Sending local reply with details ([a-z_]+(?:\{[^}]*\})?)/i.exec(text);
   if (local) {

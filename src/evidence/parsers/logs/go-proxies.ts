@@ -48,6 +48,11 @@ function traefikMessageHits(msg: string): Hit[] {
     // Traefik 1.x's forwarder logging the status it returned; for 5xx it generated the error.
     return statusOnlyHits(Number(roundTrip[2]), 'traefik.round_trip', roundTrip.index, normalizeUpstream(roundTrip[1]));
   }
+  const noIp = /unable to find the IP address for the container/.exec(msg);
+  if (noIp) {
+    // Docker provider: the container is stopped or not on a network Traefik can reach.
+    return [hit('UPSTREAM_DOWN', 'traefik.container_without_ip', 6, { at: noIp.index }), hit('GATEWAY_CONFIG', 'traefik.container_network', 3, { at: noIp.index })];
+  }
   return classifyGoNetError(msg);
 }
 

@@ -110,5 +110,9 @@ describe('Linkerd, Spring Cloud Gateway, Varnish and IIS ARR', () => {
     assert.equal(first('-   FetchError   no backend connection'), 'varnish.no_backend_connection:UPSTREAM_DOWN');
     assert.equal(first('-   FetchError   http first read error: EOF'), 'varnish.backend_read_error:UPSTREAM_RESET');
     assert.equal(first('502 - Web server received an invalid response while acting as a gateway or proxy server.'), 'iis.arr_invalid_response:UPSTREAM_RESET');
+    assert.equal(
+      first('time="2024-03-01T10:00:00Z" level=error msg="service \\"web\\" error: unable to find the IP address for the container \\"/web\\": the server is ignored" providerName=docker'),
+      'traefik.container_without_ip:UPSTREAM_DOWN',
+    );
   });
 });

@@ -138,6 +138,29 @@ describe('evidence and diagnosis', () => {
     assert.match(diagnosis.body.causes[0].findings[0].excerpts[0], /curl: \(52\) Empty reply from server/);
   });
 
+  it('checks an nginx configuration for the settings behind 502s, and keeps other configs unread', async () => {
+    const incident = await createIncident();
+    const config = ['upstream app {', '  server 10.0.3.7:8080;', '  keepalive 16;', '}', 'server {', '  location / {', '    proxy_pass http://app;', '  }', '}'].join('\n');
+    const res = await (await http())
+      .post(`/v1/incidents/${incident.id}/evidence`)
+      .set(bearer(await keyFor('responder')))
+      .send({ kind: 'config', filename: 'nginx.conf', content: config });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.parseStatus, 'parsed');
+    assert.deepEqual(res.body.summary.upstreams, ['app']);
+    const findings = await viewer(`/v1/incidents/${incident.id}/evidence/${res.body.id}/findings`);
+    assert.deepEqual(
+      findings.body.items.map((f: { signal: string; location: { line: number } }) => [f.signal, f.location.line]),
+      [['nginx_config.upstream_keepalive_not_used', 7]],
+    );
+    const yaml = await (await http())
+      .post(`/v1/incidents/${incident.id}/evidence`)
+      .set(bearer(await keyFor('responder')))
+      .send({ kind: 'config', filename: 'values.yaml', content: 'replicas: 3\ntimeout: 30s\n' });
+    assert.equal(yaml.body.parseStatus, 'parsed');
+    assert.equal(yaml.body.findingCount, 0);
+  });
+
   it('keeps one copy of the same bytes per incident', async () => {
     const incident = await createIncident();
     const first = await upload(incident.id, 'log', NGINX_REFUSED, 'a.log');

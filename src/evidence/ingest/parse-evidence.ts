@@ -1,5 +1,6 @@
 import type { EvidenceKind } from '../../runbooks/content/runbook-types.js';
 import type { Finding } from '../parsers/finding.js';
+import { analyzeNginxConfig, looksLikeNginxConfig } from '../parsers/config/nginx-config.js';
 import { HarParseError, parseHarStream } from '../parsers/har/index.js';
 import { LogParseError, parseLogStream } from '../parsers/logs/index.js';
 
@@ -44,8 +45,14 @@ export async function parseEvidence(kind: EvidenceKind, open: () => AsyncIterabl
       if (!type) return { status: 'failed', parser: 'image', error: 'Not an image: expected PNG, JPEG, GIF or WebP bytes.', findings: [], summary: {} };
       return { status: 'parsed', parser: null, findings: [], summary: { imageType: type } };
     }
+    case 'config': {
+      const text = await readText(open, MAX_CONFIG_BYTES);
+      if (text === null || !looksLikeNginxConfig(text)) return { status: 'parsed', parser: null, findings: [], summary: text === null ? { tooLargeToCheck: true } : {} };
+      const result = analyzeNginxConfig(text);
+      return { status: 'parsed', parser: 'nginx-config', findings: result.findings, summary: { ...result.summary } };
+    }
     default:
-      // Traces, configs and notes are kept for people to read; no parser extracts causes from them.
+      // Traces and notes are kept for people to read; no parser extracts causes from them.
       return { status: 'parsed', parser: null, findings: [], summary: {} };
   }
 }
@@ -63,4 +70,18 @@ export function mediaTypeFor(kind: EvidenceKind, given: string | undefined, head
   if (kind === 'screenshot') return imageType(head) ?? given ?? 'application/octet-stream';
   if (given && /^[a-z]+\/[a-z0-9.+-]+/i.test(given) && given !== 'application/octet-stream') return given.slice(0, 127);
   return kind === 'har' ? 'application/json' : 'text/plain; charset=utf-8';
+}
+
+/** Configurations are small; a larger file (a dump of something else) is kept unread. */
+const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+async function readText(open: () => AsyncIterable<Buffer>, max: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of open()) {
+    size += chunk.length;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -1,5 +1,6 @@
 import type { EvidenceKind } from '../../runbooks/content/runbook-types.js';
 import type { Finding } from '../parsers/finding.js';
+import { analyzeHaproxyConfig, looksLikeHaproxyConfig } from '../parsers/config/haproxy-config.js';
 import { analyzeNginxConfig, looksLikeNginxConfig } from '../parsers/config/nginx-config.js';
 import { HarParseError, parseHarStream } from '../parsers/har/index.js';
 import { LogParseError, parseLogStream } from '../parsers/logs/index.js';
@@ -47,9 +48,16 @@ export async function parseEvidence(kind: EvidenceKind, open: () => AsyncIterabl
     }
     case 'config': {
       const text = await readText(open, MAX_CONFIG_BYTES);
-      if (text === null || !looksLikeNginxConfig(text)) return { status: 'parsed', parser: null, findings: [], summary: text === null ? { tooLargeToCheck: true } : {} };
-      const result = analyzeNginxConfig(text);
-      return { status: 'parsed', parser: 'nginx-config', findings: result.findings, summary: { ...result.summary } };
+      if (text === null) return { status: 'parsed', parser: null, findings: [], summary: { tooLargeToCheck: true } };
+      if (looksLikeHaproxyConfig(text)) {
+        const result = analyzeHaproxyConfig(text);
+        return { status: 'parsed', parser: 'haproxy-config', findings: result.findings, summary: { ...result.summary } };
+      }
+      if (looksLikeNginxConfig(text)) {
+        const result = analyzeNginxConfig(text);
+        return { status: 'parsed', parser: 'nginx-config', findings: result.findings, summary: { ...result.summary } };
+      }
+      return { status: 'parsed', parser: null, findings: [], summary: {} };
     }
     default:
       // Traces and notes are kept for people to read; no parser extracts causes from them.

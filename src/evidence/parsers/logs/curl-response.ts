@@ -71,6 +71,12 @@ export class CurlResponseReader {
       this.start(status[1] !== undefined, text, Number(status[3]), status[4] ?? '');
       return previous ?? { format: 'curl', hits: [], excerptText: text };
     }
+    if (this.state !== 'idle' && LOG_LINE_START_RE.test(text)) {
+      // A log line: the paste has moved on. The response is judged now and the line is left to the
+      // other families.
+      this.judged = this.judge();
+      return null;
+    }
     if (this.state === 'headers') {
       const line = this.verbose ? (c0 === 60 ? text.slice(1).trim() : null) : text;
       if (line === null) return this.beginBody(text);
@@ -85,15 +91,7 @@ export class CurlResponseReader {
       }
       return this.beginBody(text);
     }
-    if (this.state === 'body') {
-      if (LOG_LINE_START_RE.test(text)) {
-        // A log line after the body: the paste has moved on. The response is judged now and the
-        // line is left to the other families.
-        this.judged = this.judge();
-        return null;
-      }
-      return this.addBody(text);
-    }
+    if (this.state === 'body') return this.addBody(text);
     return null;
   }
 

@@ -115,6 +115,9 @@ describe('curl -v and -i output: the response read as one, judged like a HAR ent
       ],
     );
     assert.equal(result.summary.formats['nginx-error'], 2);
+    // Headers straight followed by a log (no body): the same.
+    const noBody = parseLogText(['HTTP/1.1 502 Bad Gateway', 'Server: awselb/2.0', nginx(1)].join('\n'));
+    assert.deepEqual(noBody.findings.map((f) => f.signal), ['curl.aws_alb.502', 'nginx.connect_refused']);
   });
 
   it('gives no cause for a healthy answer, and leaves a quoted error line to its own reader', () => {

@@ -341,6 +341,19 @@ describe('evidence and diagnosis', () => {
     assert.equal(after, before);
     const bad = await (await http()).post('/v1/analyze').set(bearer(await keyFor('bot'))).send({ kind: 'pdf', content: 'x' });
     assert.equal(bad.status, 400);
+    // curl output and a gateway configuration are read as they are when stored.
+    const curlOutput = await (await http())
+      .post('/v1/analyze')
+      .set(bearer(await keyFor('bot')))
+      .send({ kind: 'command-output', content: '> GET /v1 HTTP/1.1\n< HTTP/1.1 503 Service Unavailable\n< server: envoy\n<\nno healthy upstream\n' });
+    assert.equal(curlOutput.status, 200);
+    assert.equal(curlOutput.body.findings[0].signal, 'curl.envoy.no_healthy_upstream');
+    const config = await (await http())
+      .post('/v1/analyze')
+      .set(bearer(await keyFor('bot')))
+      .send({ kind: 'config', content: 'server {\n  location / { proxy_pass http://$backend; }\n}\n' });
+    assert.equal(config.status, 200);
+    assert.equal(config.body.findings[0].signal, 'nginx_config.variable_proxy_pass_without_resolver');
   });
 
   it('takes every HAR file of the corpus: each is parsed or failed cleanly, never an error', async () => {

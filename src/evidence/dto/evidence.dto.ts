@@ -39,9 +39,12 @@ export class CreateEvidenceDto {
   capturedAt?: string;
 }
 
+/** The kinds that have a parser: a gateway or app log, a HAR, curl output, a gateway configuration. */
+export const ANALYZE_KINDS = ['log', 'har', 'command-output', 'config'] as const;
+
 export class AnalyzeDto {
-  @IsIn(['log', 'har'])
-  kind: 'log' | 'har';
+  @IsIn(ANALYZE_KINDS)
+  kind: (typeof ANALYZE_KINDS)[number];
 
   @IsString() @Length(1, 50 * 1024 * 1024)
   content: string;

@@ -25,6 +25,8 @@ describe('what runs the upstream: Kubernetes, the kernel and systemd, PHP-FPM, H
       assert.equal(r.format, 'kubernetes', line);
     }
     assert.equal(analyzeLogLine(cases[0]![0]).findings[0]?.upstream, 'default/web');
+    // A probe on a path the app does not serve is the probe's configuration.
+    assert.equal(read('Warning  Unhealthy  2m  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 404').first, 'k8s.readiness_probe_path_not_found:GATEWAY_CONFIG');
   });
 
   it('reads the kernel and systemd', () => {

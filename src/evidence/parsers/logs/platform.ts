@@ -46,6 +46,10 @@ function kubernetes(text: string, add: Add): LogFormat | null {
     const net = classifyGoNetError(probe[2]!);
     if (net.length > 0) {
       for (const h of net) add(h.category, h.signal, h.weight, at, { upstream: h.upstream ?? null, detail });
+    } else if (/statuscode: 404\b/.test(probe[2]!)) {
+      // The probe asks for a path the app does not serve: the pod never turns ready.
+      add('GATEWAY_CONFIG', `k8s.${kind}_probe_path_not_found`, 5, at, { detail });
+      add('UPSTREAM_DOWN', `k8s.${kind}_probe_failed`, 3, at, { detail });
     } else if (/statuscode: (\d{3})/.test(probe[2]!)) {
       // The app answers, but unhealthy: readiness takes it out of the Service, liveness restarts it.
       add('UPSTREAM_DOWN', `k8s.${kind}_probe_failed`, 6, at, { detail });

@@ -1,4 +1,4 @@
-import { hit, normalizeUpstream, type FamilyResult, type Hit } from './hit.js';
+import { hit, normalizeUpstream, singleHit, type FamilyResult, type Hit } from './hit.js';
 import { tokenize } from './envoy.js';
 import { parseIso } from './timestamps.js';
 
@@ -141,29 +141,24 @@ function errorReasonHits(reason: string, add: (category: Hit['category'], signal
 }
 
 /**
- * API Gateway's execution log and client-facing bodies, and Lambda's own report lines: the
- * serverless path's equivalents of a proxy's error log. API Gateway gives up on an integration
- * after 29 s by default ("Endpoint request timed out", 504) and answers 502 when a Lambda proxy
- * response is malformed.
+ * API Gateway's execution log and Lambda's own report lines: the serverless path's equivalents of a
+ * proxy's error log. API Gateway gives up on an integration after 29 s by default and answers 502
+ * when a Lambda proxy response is malformed. (Its client-facing bodies: parseApiGatewayBody.)
  */
 export function parseAwsServerless(text: string): FamilyResult | null {
-  const add = (format: 'aws-api-gateway' | 'aws-lambda', category: Hit['category'], signal: string, weight: number, at: number): FamilyResult => ({
-    format,
-    hits: [hit(category, signal, weight, { at })],
-  });
   const execution = /Execution failed due to (a timeout error|configuration error: ([^\n]*))/.exec(text);
   if (execution) {
-    if (execution[1] === 'a timeout error') return add('aws-api-gateway', 'UPSTREAM_TIMEOUT', 'apigw.integration_timeout', 9, execution.index);
+    if (execution[1] === 'a timeout error') return singleHit('aws-api-gateway', 'UPSTREAM_TIMEOUT', 'apigw.integration_timeout', 9, execution.index);
     const reason = execution[2] ?? '';
-    if (/Malformed Lambda proxy response/i.test(reason)) return add('aws-api-gateway', 'UPSTREAM_RESET', 'apigw.malformed_lambda_response', 8, execution.index);
-    return add('aws-api-gateway', 'GATEWAY_CONFIG', 'apigw.integration_misconfigured', 8, execution.index);
+    if (/Malformed Lambda proxy response/i.test(reason)) return singleHit('aws-api-gateway', 'UPSTREAM_RESET', 'apigw.malformed_lambda_response', 8, execution.index);
+    return singleHit('aws-api-gateway', 'GATEWAY_CONFIG', 'apigw.integration_misconfigured', 8, execution.index);
   }
   const taskTimeout = /\bTask timed out after [\d.]+ seconds/.exec(text);
-  if (taskTimeout) return add('aws-lambda', 'UPSTREAM_TIMEOUT', 'lambda.task_timeout', 9, taskTimeout.index);
+  if (taskTimeout) return singleHit('aws-lambda', 'UPSTREAM_TIMEOUT', 'lambda.task_timeout', 9, taskTimeout.index);
   const killed = /Runtime exited with error: (?:signal: killed|exit status 137)|Runtime\.OutOfMemory/.exec(text);
-  if (killed) return add('aws-lambda', 'CAPACITY', 'lambda.out_of_memory', 8, killed.index);
+  if (killed) return singleHit('aws-lambda', 'CAPACITY', 'lambda.out_of_memory', 8, killed.index);
   const throttled = /TooManyRequestsException: Rate Exceeded|\bRate Exceeded\b.*Lambda|ReservedFunctionConcurrentInvocationLimitExceeded/.exec(text);
-  if (throttled) return add('aws-lambda', 'CAPACITY', 'lambda.throttled', 7, throttled.index);
+  if (throttled) return singleHit('aws-lambda', 'CAPACITY', 'lambda.throttled', 7, throttled.index);
   return null;
 }
 
@@ -172,11 +167,11 @@ export function parseApiGatewayBody(obj: Record<string, unknown>): FamilyResult 
   const keys = Object.keys(obj);
   if (keys.length !== 1 || typeof obj.message !== 'string') return null;
   if (obj.message === 'Endpoint request timed out') {
-    return { format: 'aws-api-gateway', hits: [hit('UPSTREAM_TIMEOUT', 'apigw.endpoint_timeout', 8, { at: 0 })] };
+    return singleHit('aws-api-gateway', 'UPSTREAM_TIMEOUT', 'apigw.endpoint_timeout', 8, 0);
   }
   if (obj.message === 'Internal server error') {
     // The integration failed or answered badly; the execution log says which.
-    return { format: 'aws-api-gateway', hits: [hit('UPSTREAM_RESET', 'apigw.internal_server_error', 2, { at: 0 })] };
+    return singleHit('aws-api-gateway', 'UPSTREAM_RESET', 'apigw.internal_server_error', 2, 0);
   }
   return null;
 }

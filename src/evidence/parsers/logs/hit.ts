@@ -43,6 +43,11 @@ export function hit(
   return h;
 }
 
+/** A family's reading of a line that carries exactly one hit. */
+export function singleHit(format: LogFormat, category: CauseCategory, signal: string, weight: number, at: number): FamilyResult {
+  return { format, hits: [hit(category, signal, weight, { at })] };
+}
+
 /**
  * What an OS error says happened, from the errno number and its text. Text wins because
  * numbers differ between Linux and BSD and texts between glibc and musl

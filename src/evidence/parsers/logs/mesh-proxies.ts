@@ -1,4 +1,4 @@
-import { hit, type FamilyResult, type Hit } from './hit.js';
+import { hit, singleHit, type FamilyResult } from './hit.js';
 
 /**
  * Proxies with a wording of their own that the other families do not know: the Linkerd proxy,
@@ -12,15 +12,15 @@ function linkerd(text: string): FamilyResult | null {
   if (!/linkerd|logical service|fail-fast/.test(text)) return null;
   const failFast = /service in fail-fast|logical service [^:]+: service unavailable/.exec(text);
   // The proxy stops sending to a service whose endpoints all fail (or that has none).
-  if (failFast) return one('linkerd', 'UPSTREAM_DOWN', 'linkerd.fail_fast', 8, failFast.index);
+  if (failFast) return singleHit('linkerd', 'UPSTREAM_DOWN', 'linkerd.fail_fast', 8, failFast.index);
   const timeout = /(?:request|response) timed out|error=.*timed out/i.exec(text);
-  if (timeout && /linkerd/.test(text)) return one('linkerd', 'UPSTREAM_TIMEOUT', 'linkerd.timeout', 6, timeout.index);
+  if (timeout && /linkerd/.test(text)) return singleHit('linkerd', 'UPSTREAM_TIMEOUT', 'linkerd.timeout', 6, timeout.index);
   return null;
 }
 
 function springCloudGateway(text: string): FamilyResult | null {
   const timeout = /gateway\.support\.TimeoutException: Response took longer than timeout|\bio\.netty\.handler\.timeout\.ReadTimeoutException\b/.exec(text);
-  if (timeout) return one('spring-cloud-gateway', 'UPSTREAM_TIMEOUT', 'spring_gateway.response_timeout', 8, timeout.index);
+  if (timeout) return singleHit('spring-cloud-gateway', 'UPSTREAM_TIMEOUT', 'spring_gateway.response_timeout', 8, timeout.index);
   const connectTimeout = /\bio\.netty\.channel\.ConnectTimeoutException\b/.exec(text);
   if (connectTimeout) {
     return {
@@ -40,13 +40,9 @@ function varnishFetchError(text: string): FamilyResult | null {
   if (!m) return null;
   const reason = m[1]!;
   const at = m.index;
-  if (/first byte timeout|between bytes timeout/i.test(reason)) return one('varnish', 'UPSTREAM_TIMEOUT', 'varnish.backend_timeout', 8, at);
-  if (/no backend connection|backend [^:]*: fail|Connection refused/i.test(reason)) return one('varnish', 'UPSTREAM_DOWN', 'varnish.no_backend_connection', 8, at);
-  if (/http (?:first )?read error|EOF|Connection reset/i.test(reason)) return one('varnish', 'UPSTREAM_RESET', 'varnish.backend_read_error', 7, at);
-  if (/Could not get storage/i.test(reason)) return one('varnish', 'CAPACITY', 'varnish.storage_full', 6, at);
+  if (/first byte timeout|between bytes timeout/i.test(reason)) return singleHit('varnish', 'UPSTREAM_TIMEOUT', 'varnish.backend_timeout', 8, at);
+  if (/no backend connection|backend [^:]*: fail|Connection refused/i.test(reason)) return singleHit('varnish', 'UPSTREAM_DOWN', 'varnish.no_backend_connection', 8, at);
+  if (/http (?:first )?read error|EOF|Connection reset/i.test(reason)) return singleHit('varnish', 'UPSTREAM_RESET', 'varnish.backend_read_error', 7, at);
+  if (/Could not get storage/i.test(reason)) return singleHit('varnish', 'CAPACITY', 'varnish.storage_full', 6, at);
   return { format: 'varnish', hits: [] };
-}
-
-function one(format: FamilyResult['format'], category: Hit['category'], signal: string, weight: number, at: number): FamilyResult {
-  return { format, hits: [hit(category, signal, weight, { at })] };
 }

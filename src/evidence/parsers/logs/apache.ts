@@ -66,6 +66,17 @@ function classifyApache(text: string): Hit[] {
     hits.push(hit('DNS', 'apache.proxy_dns_failure', 10, { at: at(/DNS lookup failure/i), detail }));
     return hits;
   }
+  if (/SSL Proxy requested for .* but not enabled|\bSSLProxyEngine\b/i.test(text)) {
+    // mod_proxy was told to reach an https backend without SSLProxyEngine on: a configuration fix.
+    hits.push(hit('GATEWAY_CONFIG', 'apache.ssl_proxy_engine_off', 9, { at: at(/SSL Proxy/i), detail }));
+    hits.push(hit('TLS', 'apache.proxy_ssl_failed', 4, { at: at(/SSL Proxy/i), detail }));
+    return hits;
+  }
+  if (/\[remote [^\]]+\].*Certificate Verification: Error/i.test(text)) {
+    // mod_ssl verifying the backend's certificate ([remote …]); with [client …] it is a client's.
+    hits.push(hit('TLS', 'apache.backend_certificate_rejected', 9, { at: at(/Certificate Verification/i), detail }));
+    return hits;
+  }
   if (/SSL Proxy|SSL handshake (?:with remote server|to proxy)|Error during SSL Handshake with remote server|proxy: pass request body failed .* SSL/i.test(text)) {
     hits.push(hit('TLS', 'apache.proxy_ssl_failed', 9, { at: at(/SSL/), detail }));
     return hits;

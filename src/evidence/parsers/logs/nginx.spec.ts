@@ -156,6 +156,8 @@ describe("OpenResty's cosockets and njs's fetch", () => {
     assert.equal(top(line('[lua] access_by_lua(nginx.conf:20):5: failed to connect: connection refused')).top?.signal, 'openresty.connect_refused');
     assert.equal(top(line('js exception: Error: connect failed')).top?.signal, 'njs.fetch_connect_failed');
     assert.equal(top(line('js exception: Error: read timed out')).top?.category, 'UPSTREAM_TIMEOUT');
+    // A gRPC upstream resetting the stream.
+    assert.equal(top(line('upstream rejected request with error 2 while reading response header from upstream')).top?.signal, 'nginx.upstream_rejected_stream');
     // An njs exception about something else is no upstream cause.
     assert.deepEqual(top(line('js exception: TypeError: cannot read property "x" of undefined')).findings, []);
   });

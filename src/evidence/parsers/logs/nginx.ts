@@ -249,6 +249,11 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
     hits.push(hit('UPSTREAM_DOWN', 'nginx.upstream_disabled', 6, { at: at('temporarily disabled') }));
     return hits;
   }
+  if (has('upstream rejected request with error')) {
+    // gRPC/HTTP2 upstream reset the stream (RST_STREAM with an error code).
+    hits.push(hit('UPSTREAM_RESET', 'nginx.upstream_rejected_stream', 7, { at: at('upstream rejected') }));
+    return hits;
+  }
   if (has('upstream sent too big header')) {
     hits.push(hit('GATEWAY_CONFIG', 'nginx.upstream_header_too_big', 10, { at: at('too big header') }));
     return hits;

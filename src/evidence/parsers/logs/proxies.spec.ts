@@ -110,6 +110,16 @@ describe('Linkerd, Spring Cloud Gateway, Varnish and IIS ARR', () => {
     assert.equal(first('-   FetchError   no backend connection'), 'varnish.no_backend_connection:UPSTREAM_DOWN');
     assert.equal(first('-   FetchError   http first read error: EOF'), 'varnish.backend_read_error:UPSTREAM_RESET');
     assert.equal(first('502 - Web server received an invalid response while acting as a gateway or proxy server.'), 'iis.arr_invalid_response:UPSTREAM_RESET');
+    // Apache reaching an https backend: SSLProxyEngine off is configuration; a rejected backend certificate is TLS.
+    assert.equal(
+      first('[Fri Mar 01 10:00:00.123456 2024] [ssl:error] [pid 123:tid 456] AH01961: SSL Proxy requested for example.com:443 but not enabled [Hint: SSLProxyEngine]'),
+      'apache.ssl_proxy_engine_off:GATEWAY_CONFIG',
+    );
+    assert.equal(
+      first('[Fri Mar 01 10:00:00.123456 2024] [ssl:error] [pid 123:tid 456] [remote 10.0.0.5:443] AH02039: Certificate Verification: Error (20): unable to get local issuer certificate'),
+      'apache.backend_certificate_rejected:TLS',
+    );
+    assert.equal(first('[Fri Mar 01 10:00:00.123456 2024] [ssl:error] [pid 123:tid 456] [client 1.2.3.4:5555] AH02039: Certificate Verification: Error (20): unable to get local issuer certificate'), null);
     assert.equal(
       first('time="2024-03-01T10:00:00Z" level=error msg="service \\"web\\" error: unable to find the IP address for the container \\"/web\\": the server is ignored" providerName=docker'),
       'traefik.container_without_ip:UPSTREAM_DOWN',

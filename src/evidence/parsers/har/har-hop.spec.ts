@@ -120,6 +120,7 @@ describe('detectHop', () => {
       return responseSignals(v, detectHop(v).hop).map((s) => `${s.signal}:${s.category}`);
     };
     assert.deepEqual(signals({ status: 503, body: VARNISH_503 }), ['har.fastly.backend_unhealthy:UPSTREAM_DOWN']);
+    assert.deepEqual(signals({ status: 530, headers: { 'cf-ray': 'x-FRA' }, body: '<title>Cloudflare Tunnel error | example.com</title> Error 1033' }), ['har.cloudflare.530.1033:UPSTREAM_DOWN']);
     assert.deepEqual(signals({ status: 503, body: '<h1>Error 503 first byte timeout</h1><p>first byte timeout</p><h3>Guru Meditation:</h3>' }), ['har.fastly.first_byte_timeout:UPSTREAM_TIMEOUT']);
     assert.deepEqual(signals({ status: 502, headers: { via: '1.1 google' }, body: GOOGLE_502 }), ['har.google-lb.502:UPSTREAM_DOWN']);
     assert.deepEqual(signals({ status: 504, headers: { server: 'AkamaiGHost' }, body: AKAMAI_504 }), ['har.akamai.504:UPSTREAM_TIMEOUT']);

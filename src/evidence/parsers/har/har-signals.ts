@@ -464,10 +464,13 @@ export function responseSignals(view: HarEntryView, hop: HarHop): CauseSignal[] 
   }
   if (hop === 'cloudflare' && view.status === 530) {
     const originDns = view.body !== null && /\b1016\b|Origin DNS error/i.test(view.body);
+    const tunnel = view.body !== null && /\b1033\b|(?:Argo|Cloudflare) Tunnel error/i.test(view.body);
     return [
       originDns
         ? { signal: 'har.cloudflare.530.1016', category: 'DNS', weight: 5, meaning: 'Cloudflare 530/1016: the origin DNS name does not resolve', matched: 'Error 1016' }
-        : { signal: 'har.cloudflare.530', category: 'CDN_EDGE', weight: 2, meaning: 'Cloudflare 530 with a 1xxx error', matched: null },
+        : tunnel
+          ? { signal: 'har.cloudflare.530.1033', category: 'UPSTREAM_DOWN', weight: 5, meaning: 'Cloudflare 530/1033: no cloudflared connector of the tunnel is connected', matched: 'Error 1033' }
+          : { signal: 'har.cloudflare.530', category: 'CDN_EDGE', weight: 2, meaning: 'Cloudflare 530 with a 1xxx error', matched: null },
     ];
   }
   const texts = [view.body ?? '', view.statusText, ...view.headers.map(([name, value]) => `${name}: ${value}`)];

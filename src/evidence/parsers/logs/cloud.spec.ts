@@ -88,6 +88,16 @@ describe('Cloudflare', () => {
     assert.deepEqual(signals('Web server is down'), []);
   });
 
+  it("reads the 1xxx pages that say why the origin was not reached", () => {
+    const first = (line: string) => analyzeLogLine(line).findings.map((f) => `${f.signal}:${f.category}`)[0];
+    assert.equal(first('Error 1033 Ray ID: 7a1b2c3d4e5f6789 • 2024-03-01 10:00:00 UTC Cloudflare Tunnel error'), 'cloudflare.tunnel_connector_down:UPSTREAM_DOWN');
+    assert.equal(first('Error 1033 Ray ID: 7a1b2c3d4e5f6789 • 2024-03-01 10:00:00 UTC Argo Tunnel error'), 'cloudflare.tunnel_connector_down:UPSTREAM_DOWN');
+    assert.equal(first('Error 1016 Ray ID: 7a1b2c3d4e5f6789 • 2024-03-01 10:00:00 UTC Origin DNS error'), 'cloudflare.origin_dns_error:DNS');
+    assert.equal(first('Error 1000 Ray ID: 7a1b2c3d4e5f6789 • 2024-03-01 10:00:00 UTC DNS points to prohibited IP'), 'cloudflare.dns_points_to_prohibited_ip:GATEWAY_CONFIG');
+    // A code with another code's title is not that page.
+    assert.equal(first('Error 1033 Ray ID: 7a1b2c3d4e5f6789 Origin DNS error'), undefined);
+  });
+
   it("reads the page's heading and code as a copy of its text has them", () => {
     const signals = (line: string) => analyzeLogLine(line).findings.map((f) => f.signal);
     assert.deepEqual(signals('Invalid SSL certificate Error code 526'), ['cloudflare.526', 'cloudflare.origin_invalid_certificate']);

@@ -121,14 +121,29 @@ export function parseCloudflarePage(text: string): FamilyResult | null {
   };
 }
 
-/** Cloudflare 1xxx pages that point at DNS of the origin. */
+/**
+ * Cloudflare's 1xxx pages that say why the origin could not be reached: its DNS record (1000, 1001,
+ * 1016), a Cloudflare Tunnel whose connector is gone (1033), a Worker in front that failed (1101,
+ * 1102). The origin-side cause comes first, the edge beside it.
+ */
+const ONE_THOUSANDS: Record<string, { pattern: RegExp; hits: Array<[Hit['category'], string, number]> }> = {
+  '1016': { pattern: /Origin DNS error/i, hits: [['DNS', 'cloudflare.origin_dns_error', 8], ['CDN_EDGE', 'cloudflare.1016', 4]] },
+  '1001': { pattern: /DNS resolution error/i, hits: [['DNS', 'cloudflare.origin_dns_error', 8], ['CDN_EDGE', 'cloudflare.1001', 4]] },
+  '1000': { pattern: /DNS points to prohibited IP/i, hits: [['GATEWAY_CONFIG', 'cloudflare.dns_points_to_prohibited_ip', 7], ['DNS', 'cloudflare.1000', 4]] },
+  '1033': { pattern: /(?:Argo|Cloudflare) Tunnel error/i, hits: [['UPSTREAM_DOWN', 'cloudflare.tunnel_connector_down', 8], ['CDN_EDGE', 'cloudflare.1033', 3]] },
+  '1101': { pattern: /Worker threw exception/i, hits: [['GATEWAY_CONFIG', 'cloudflare.worker_exception', 6]] },
+  '1102': { pattern: /Worker exceeded resource limits/i, hits: [['CAPACITY', 'cloudflare.worker_resource_limits', 6]] },
+};
+
 function originDnsPage(text: string): FamilyResult | null {
-  const m = /\bError (1016|1001)\b.*?(?:Origin DNS error|DNS resolution error)|\b(Origin DNS error)\b.*cloudflare/i.exec(text);
-  if (!m) return null;
-  return {
-    format: 'cloudflare-page',
-    hits: [hit('DNS', 'cloudflare.origin_dns_error', 8, { at: m.index }), hit('CDN_EDGE', 'cloudflare.1016', 4, { at: m.index })],
-  };
+  const m = /\bError (1\d{3})\b/.exec(text);
+  const known = m ? ONE_THOUSANDS[m[1]!] : undefined;
+  if (m && known && known.pattern.test(text)) {
+    return { format: 'cloudflare-page', hits: known.hits.map(([category, signal, weight]) => hit(category, signal, weight, { at: m.index })) };
+  }
+  const dns = /\b(Origin DNS error)\b.*cloudflare/i.exec(text);
+  if (!dns) return null;
+  return { format: 'cloudflare-page', hits: ONE_THOUSANDS['1016']!.hits.map(([category, signal, weight]) => hit(category, signal, weight, { at: dns.index })) };
 }
 
 export function edgeHits(code: number, at: number, detail: Record<string, unknown>): Hit[] {

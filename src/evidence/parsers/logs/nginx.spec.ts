@@ -162,6 +162,21 @@ describe("OpenResty's cosockets and njs's fetch", () => {
     assert.deepEqual(top(line('js exception: TypeError: cannot read property "x" of undefined')).findings, []);
   });
 
+  it('reads active health checks failing: Tengine, nginx_upstream_check_module and lua-resty-healthcheck', () => {
+    const bare = (message: string) => `2024/03/01 10:00:00 [error] 123#0: ${message}`;
+    assert.equal(top(bare('disable check peer: 10.0.0.5:8080')).top?.signal, 'nginx.health_check_failed');
+    assert.equal(top(bare('check protocol http error with peer: 10.0.0.5:8080')).top?.signal, 'nginx.health_check_failed');
+    assert.equal(top(bare('check time out with peer: 10.0.0.5:8080')).top?.category, 'UPSTREAM_DOWN');
+    assert.equal(top(bare('connect() failed (111: Connection refused) while checking, upstream: 10.0.0.5:8080')).top?.signal, 'nginx.connect_refused');
+    assert.equal(
+      top("2024/03/01 10:00:00 [error] 52#52: *123 [lua] healthcheck.lua:1150: log(): [healthcheck] (my-upstream) unhealthy TCP increment (1/2) for '10.0.0.5(10.0.0.5:8080)', context: ngx.timer").top?.signal,
+      'healthcheck.tcp_failures',
+    );
+    // A peer coming back is no cause.
+    assert.deepEqual(top(bare('enable check peer: 10.0.0.5:8080')).findings, []);
+    assert.deepEqual(top("2024/03/01 10:00:00 [warn] 52#52: *1 [lua] healthcheck.lua:1150: log(): [healthcheck] (u) healthy SUCCESS increment (1/2) for '(10.0.0.5:8080)', context: ngx.timer").findings, []);
+  });
+
   it("reads a Go proxy's malformed upstream address as its own configuration", () => {
     const r = top('{"level":"error","logger":"http.log.error","msg":"making dial info: upstream {http.reverse_proxy.upstreams.1.dial}: invalid dial address :0: address :0: missing port in address","status":502}');
     assert.equal(r.top?.signal, 'go.invalid_upstream_address');

@@ -80,7 +80,8 @@ function phaseOf(context: string | null, operation: string | null): Phase {
     const c = context.toLowerCase();
     if (c.includes('resolving')) return 'resolve';
     if (c.includes('ssl handshaking')) return c.includes(' to ') ? 'handshake' : 'client';
-    if (c.includes('connecting to upstream')) return 'connect';
+    // Active health checks (nginx_upstream_check_module, Tengine) connect to the upstream too.
+    if (c.includes('connecting to upstream') || c === 'checking') return 'connect';
     if (c.includes('sending request to upstream') || c.includes('sending to upstream')) return 'send';
     if (c.includes('upstream') || c.includes('proxying')) return 'read';
     return 'client';
@@ -188,6 +189,28 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
     else if (has('timed out')) hits.push(hit('UPSTREAM_TIMEOUT', 'njs.fetch_timeout', 5, { at: where, detail }));
     else if (has('prematurely closed') || has('connection closed')) hits.push(hit('UPSTREAM_RESET', 'njs.fetch_connection_closed', 5, { at: where, detail }));
     if (hits.length > 0) return hits;
+  }
+
+  // Active health checks failing: Tengine's and nginx_upstream_check_module's, and
+  // lua-resty-healthcheck's (Kong, APISIX) counters.
+  if (has('disable check peer') || has('check protocol') && has('error with peer')) {
+    hits.push(hit('UPSTREAM_DOWN', 'nginx.health_check_failed', 6, { at: Math.max(at('disable check'), at('check protocol')), detail }));
+    return hits;
+  }
+  if (has('check time out with peer')) {
+    hits.push(hit('UPSTREAM_DOWN', 'nginx.health_check_timeout', 5, { at: at('check time out'), detail }));
+    hits.push(hit('UPSTREAM_TIMEOUT', 'nginx.health_check_slow_peer', 4, { at: at('check time out'), detail }));
+    return hits;
+  }
+  if (has('[healthcheck]') && has('unhealthy')) {
+    const where = at('unhealthy');
+    if (has('unhealthy timeout increment')) {
+      hits.push(hit('UPSTREAM_TIMEOUT', 'healthcheck.timeouts', 4, { at: where, detail }));
+      hits.push(hit('UPSTREAM_DOWN', 'healthcheck.unhealthy', 4, { at: where, detail }));
+    } else {
+      hits.push(hit('UPSTREAM_DOWN', has('unhealthy tcp increment') ? 'healthcheck.tcp_failures' : 'healthcheck.unhealthy', 6, { at: where, detail }));
+    }
+    return hits;
   }
 
   if (has('failure to get a peer from the ring-balancer')) {

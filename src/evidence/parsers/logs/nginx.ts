@@ -193,7 +193,7 @@ export function classifyNginxMessage(text: string, level: string | null): Hit[] 
 
   // Active health checks failing: Tengine's and nginx_upstream_check_module's, and
   // lua-resty-healthcheck's (Kong, APISIX) counters.
-  if (has('disable check peer') || has('check protocol') && has('error with peer')) {
+  if (has('disable check peer') || (has('check protocol') && has('error with peer'))) {
     hits.push(hit('UPSTREAM_DOWN', 'nginx.health_check_failed', 6, { at: Math.max(at('disable check'), at('check protocol')), detail }));
     return hits;
   }

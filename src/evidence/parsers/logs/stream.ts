@@ -223,11 +223,7 @@ class LogCollector {
     const s = this.signals.get(known.signal);
     if (s === undefined || s.count < this.maxPerSignal) return false;
     this.count('combined-access', status, ms);
-    s.count++;
-    if (ms !== null) {
-      if (ms < s.firstMs) s.firstMs = ms;
-      if (ms > s.lastMs) s.lastMs = ms;
-    }
+    countOccurrence(s, ms, null);
     return true;
   }
 
@@ -243,13 +239,7 @@ class LogCollector {
     }
     const upstream = signals.length > 0 ? upstreamOf(line) : null;
     this.count('nginx-error', 0, ms);
-    for (const signal of signals) {
-      const s = this.signals.get(signal)!;
-      s.count++;
-      if (ms < s.firstMs) s.firstMs = ms;
-      if (ms > s.lastMs) s.lastMs = ms;
-      if (upstream && s.upstreams.size < MAX_UPSTREAMS_PER_SIGNAL && !s.upstreams.has(upstream)) s.upstreams.add(flatten(upstream));
-    }
+    for (const signal of signals) countOccurrence(this.signals.get(signal)!, ms, upstream);
     return true;
   }
 
@@ -284,21 +274,22 @@ class LogCollector {
       s = { category: h.category, count: 0, firstMs: Infinity, lastMs: -Infinity, upstreams: new Set() };
       this.signals.set(flatten(h.signal), s);
     }
-    s.count++;
-    const ms = a.observedMs;
-    if (ms !== null) {
-      if (ms < s.firstMs) s.firstMs = ms;
-      if (ms > s.lastMs) s.lastMs = ms;
-    }
-    const upstream = h.upstream ?? a.upstream;
-    if (upstream && s.upstreams.size < MAX_UPSTREAMS_PER_SIGNAL && !s.upstreams.has(upstream)) {
-      s.upstreams.add(flatten(upstream));
-    }
+    countOccurrence(s, a.observedMs, h.upstream ?? a.upstream);
     if (s.count <= this.maxPerSignal) {
       // A deep copy, so the kept finding shares no memory with the line it was read from.
       this.findings.push(JSON.parse(JSON.stringify(toFinding(a, h, this.lines))) as Finding);
     }
   }
+}
+
+/** One more occurrence of a signal: its count, its first and last time, and maybe a new upstream. */
+function countOccurrence(s: SignalAccumulator, ms: number | null, upstream: string | null | undefined): void {
+  s.count++;
+  if (ms !== null) {
+    if (ms < s.firstMs) s.firstMs = ms;
+    if (ms > s.lastMs) s.lastMs = ms;
+  }
+  if (upstream && s.upstreams.size < MAX_UPSTREAMS_PER_SIGNAL && !s.upstreams.has(upstream)) s.upstreams.add(flatten(upstream));
 }
 
 /** Distinct nginx messages remembered; a log with more starts over (they are cheap to relearn). */

@@ -1,4 +1,4 @@
-import { hit, normalizeUpstream, singleHit, type FamilyResult, type Hit } from './hit.js';
+import { hit, normalizeUpstream, relayedStatus, singleHit, type FamilyResult, type Hit } from './hit.js';
 import { tokenize } from './envoy.js';
 import { parseIso } from './timestamps.js';
 
@@ -97,10 +97,9 @@ function lbHits(rec: LbRecord): Hit[] {
   const elb = rec.elbStatus;
   if (elb === null || elb < 500) return hits;
   if (rec.targetStatus !== null) {
-    // The target answered; the LB relayed it. Weak: the cause sits one hop further in.
-    if (rec.targetStatus === 502) add('UPSTREAM_RESET', `${p}.target_returned_502`, 2);
-    else if (rec.targetStatus === 503) add('CAPACITY', `${p}.target_returned_503`, 2);
-    else if (rec.targetStatus === 504) add('UPSTREAM_TIMEOUT', `${p}.target_returned_504`, 2);
+    // The target answered; the LB relayed it.
+    const relayed = relayedStatus(rec.targetStatus);
+    if (relayed) add(relayed.category, `${p}.target_returned_${rec.targetStatus}`, relayed.weight);
     return hits;
   }
   if (hits.length > 0) return hits;

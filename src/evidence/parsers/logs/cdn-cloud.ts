@@ -1,5 +1,5 @@
 import { statusHits } from './access.js';
-import { hit, isRecord, normalizeUpstream, num, str, type FamilyResult, type Hit } from './hit.js';
+import { hit, isRecord, normalizeUpstream, num, relayedStatus, str, type FamilyResult, type Hit } from './hit.js';
 import { parseIso } from './timestamps.js';
 
 /**
@@ -34,39 +34,34 @@ export function parseGcpLoadBalancer(obj: Record<string, unknown>, text: string)
   return { format: 'gcp-lb', hits, observedMs: timestamp ? parseIso(timestamp) : null, upstream, status };
 }
 
+/**
+ * What each `statusDetails` says, when the load balancer produced the answer itself. Client
+ * disconnects and timeouts and security-policy denials are not upstream causes and are absent.
+ */
+const STATUS_DETAILS: Record<string, Array<[Hit['category'], string, number]>> = {
+  failed_to_connect_to_backend: [['UPSTREAM_DOWN', 'gcp_lb.failed_to_connect_to_backend', 9]],
+  // No healthy backend to send to (often while a configuration change propagates).
+  failed_to_pick_backend: [
+    ['UPSTREAM_DOWN', 'gcp_lb.failed_to_pick_backend', 8],
+    ['GATEWAY_CONFIG', 'gcp_lb.config_propagating', 3],
+  ],
+  backend_timeout: [['UPSTREAM_TIMEOUT', 'gcp_lb.backend_timeout', 10]],
+  backend_connection_closed_before_data_sent_to_client: [
+    ['UPSTREAM_RESET', 'gcp_lb.backend_closed_connection', 8],
+    ['GATEWAY_CONFIG', 'gcp_lb.backend_keepalive_under_600s', 5],
+  ],
+  backend_connection_closed_after_partial_response_sent: [['UPSTREAM_RESET', 'gcp_lb.backend_closed_mid_response', 7]],
+  failed_to_negotiate_alpn: [['TLS', 'gcp_lb.alpn_negotiation_failed', 7]],
+};
+
 function statusDetailsHits(details: string, status: number | null, add: Add): void {
-  switch (details) {
-    case 'failed_to_connect_to_backend':
-      add('UPSTREAM_DOWN', 'gcp_lb.failed_to_connect_to_backend', 9);
-      return;
-    case 'failed_to_pick_backend':
-      // No healthy backend to send to (often while a configuration change propagates).
-      add('UPSTREAM_DOWN', 'gcp_lb.failed_to_pick_backend', 8);
-      add('GATEWAY_CONFIG', 'gcp_lb.config_propagating', 3);
-      return;
-    case 'backend_timeout':
-      add('UPSTREAM_TIMEOUT', 'gcp_lb.backend_timeout', 10);
-      return;
-    case 'backend_connection_closed_before_data_sent_to_client':
-      add('UPSTREAM_RESET', 'gcp_lb.backend_closed_connection', 8);
-      add('GATEWAY_CONFIG', 'gcp_lb.backend_keepalive_under_600s', 5);
-      return;
-    case 'backend_connection_closed_after_partial_response_sent':
-      add('UPSTREAM_RESET', 'gcp_lb.backend_closed_mid_response', 7);
-      return;
-    case 'failed_to_negotiate_alpn':
-      add('TLS', 'gcp_lb.alpn_negotiation_failed', 7);
-      return;
-    case 'response_sent_by_backend':
-      // The backend answered this status itself; the load balancer relayed it.
-      if (status === 502) add('UPSTREAM_RESET', 'gcp_lb.backend_returned_502', 2);
-      else if (status === 503) add('CAPACITY', 'gcp_lb.backend_returned_503', 2);
-      else if (status === 504) add('UPSTREAM_TIMEOUT', 'gcp_lb.backend_returned_504', 2);
-      return;
-    default:
-      // Client disconnects and timeouts, security-policy denials: not upstream causes.
-      return;
+  if (details === 'response_sent_by_backend') {
+    // The backend answered this status itself; the load balancer relayed it.
+    const relayed = relayedStatus(status);
+    if (relayed) add(relayed.category, `gcp_lb.backend_returned_${status}`, relayed.weight);
+    return;
   }
+  for (const [category, signal, weight] of STATUS_DETAILS[details] ?? []) add(category, signal, weight);
 }
 
 // ---- CloudFront ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { hit, num, str, type FamilyResult, type Hit } from './hit.js';
+import { hit, num, relayedStatus, str, type FamilyResult, type Hit } from './hit.js';
 import { epochToMs, parseIso } from './timestamps.js';
 
 /**
@@ -175,11 +175,10 @@ export function parseCloudflareLogpush(obj: Record<string, unknown>, text: strin
   if (edge !== null && edge >= 520 && edge <= 527) {
     hits.push(...edgeHits(edge, at, detail));
   } else if (edge !== null && edge >= 502 && edge <= 504) {
-    if (origin !== null && origin === edge) {
+    const relayed = origin !== null && origin === edge ? relayedStatus(edge) : null;
+    if (relayed) {
       // The origin itself answered with this status; Cloudflare relayed it.
-      if (edge === 502) hits.push(hit('UPSTREAM_RESET', 'cloudflare.origin_returned_502', 2, { at, upstream, detail }));
-      else if (edge === 503) hits.push(hit('CAPACITY', 'cloudflare.origin_returned_503', 2, { at, upstream, detail }));
-      else hits.push(hit('UPSTREAM_TIMEOUT', 'cloudflare.origin_returned_504', 2, { at, upstream, detail }));
+      hits.push(hit(relayed.category, `cloudflare.origin_returned_${edge}`, relayed.weight, { at, upstream, detail }));
     } else if (origin === null || origin === 0) {
       // No origin response recorded: the edge generated the error itself.
       hits.push(hit('CDN_EDGE', `cloudflare.edge_${edge}`, 4, { at, upstream, detail }));

@@ -43,6 +43,17 @@ export function hit(
   return h;
 }
 
+/**
+ * A 5xx the next hop answered itself and a gateway relayed (its log records both statuses): faint
+ * evidence, since the cause sits one hop further in. Null for other statuses.
+ */
+export function relayedStatus(status: number | null): { category: CauseCategory; weight: number } | null {
+  if (status === 502) return { category: 'UPSTREAM_RESET', weight: 2 };
+  if (status === 503) return { category: 'CAPACITY', weight: 2 };
+  if (status === 504) return { category: 'UPSTREAM_TIMEOUT', weight: 2 };
+  return null;
+}
+
 /** A family's reading of a line that carries exactly one hit. */
 export function singleHit(format: LogFormat, category: CauseCategory, signal: string, weight: number, at: number): FamilyResult {
   return { format, hits: [hit(category, signal, weight, { at })] };
